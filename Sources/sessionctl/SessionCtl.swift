@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `sessionctl`: the administrators' command line. Argument parsing and wiring only; the
+/// work happens in SessionCore.
+@main
+struct SessionCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessionctl",
+        abstract: "Inspect, sign and verify session tokens; manage signing keys.",
+        discussion: """
+            Exit status: 0 success; 1 a token was rejected, an object was not found, or a \
+            signing request was refused; 64 usage or input error.
+            """,
+        subcommands: [TokenCommand.self, KeysCommand.self]
+    )
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import SessionCore
+
+/// `sessionctl token verify (--jwks FILE | --jwk FILE) [options] (TOKEN | -)`.
+struct TokenVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a token's signature and claims.",
+        discussion: """
+            Accepted: exit 0 (with --json, the payload on stdout). Rejected: exit 1, nothing \
+            on stdout, and "rejected: <code>: <detail>" on stderr.
+            """
+    )
+
+    @Option(name: .customLong("jwks"), help: ArgumentHelp("A JWK Set file to choose the key from.", valueName: "FILE"))
+    var jwksPath: String?
+
+    @Option(name: .customLong("jwk"), help: ArgumentHelp("A single JWK file.", valueName: "FILE"))
+    var jwkPath: String?
+
+    @Option(help: "Require this iss.")
+    var issuer: String?
+
+    @Option(help: "Require this member of aud.")
+    var audience: String?
+
+    @Option(help: ArgumentHelp("Seconds of clock skew allowed for exp, nbf and iat.", valueName: "SECONDS"))
+    var leeway: Double = 0
+
+    @Option(help: ArgumentHelp("Accept only these algorithms (comma separated).", valueName: "A,B"))
+    var algorithms: String?
+
+    @Option(help: ArgumentHelp("Require this header typ (e.g. at+jwt).", valueName: "T"))
+    var typ: String?
+
+    @Flag(help: "Print the payload as JSON when the token is accepted.")
+    var json = false
+
+    @Argument(help: "The token, or - to read it from standard input.")
+    var token: String
+
+    func validate() throws {
+        guard (jwksPath == nil) != (jwkPath == nil) else {
+            throw ValidationError("give exactly one of --jwks FILE or --jwk FILE")
+        }
+        guard leeway.isFinite, leeway >= 0, leeway <= 86_400 else {
+            throw ValidationError("--leeway must be between 0 and 86400 seconds")
+        }
+        if let algorithms, case .failure(let error) = JWSAlgorithm.parseList(algorithms) {
+            throw ValidationError("--algorithms: \(error.message)")
+        }
+    }
+
+    func run() throws {
+        let keys = try loadKeys()
+        var options = VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, type: typ)
+        if let algorithms, case .success(let list) = JWSAlgorithm.parseList(algorithms) {
+            options.algorithms = Set(list)
+        }
+        let text = CommandInput.argumentOrStdin(token)
+        let verified: VerifiedToken
+        do {
+            verified = try JWSVerifier.verify(text, keys: keys, options: options, now: SystemClock.now())
+        } catch {
+            throw reject(error)
+        }
+        if json {
+            printOut(JSONWriter.string(verified.claims, style: .pretty))
+            return
+        }
+        var summary = "valid: \(verified.algorithm.rawValue) signature by key \(verified.key.kid)"
+        if let exp = verified.claims["exp"]?.doubleValue {
+            summary += "; expires \(Timestamp.rfc3339(exp)) (\(Timestamp.relative(exp, now: SystemClock.now())))"
+        }
+        printOut(summary)
+        printOut(JSONWriter.string(verified.claims, style: .pretty))
+    }
+
+    private func loadKeys() throws -> JWKSet {
+        do {
+            if let jwksPath {
+                let set = try JWKSet(json: try CommandInput.file(jwksPath, what: "JWKS"))
+                for reason in set.skipped { printError("warning: skipped \(reason)") }
+                guard !set.keys.isEmpty else { throw usageError("JWKS \(jwksPath) has no usable signing key") }
+                return set
+            }
+            let path = jwkPath ?? ""
+            return JWKSet(keys: [try JWSKey(jwkJSON: try CommandInput.file(path, what: "JWK"))])
+        } catch let error as JOSEInputError {
+            throw usageError(error.message)
+        }
+    }
+}
