@@ -46,8 +46,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionCoreTests",
-            dependencies: ["SessionCore"],
-            resources: [.copy("Vectors")],
+            dependencies: ["SessionCore", "CSQLite", "CNCurses"],
+            exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
     ]
