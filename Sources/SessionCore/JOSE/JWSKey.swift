@@ -20,7 +20,7 @@ public final class JWSKey: Sendable {
     /// The `alg` spelling the key was given (`Ed25519` or `EdDSA`), used in headers.
     public let algorithmName: String?
     /// The secret or OpenSSL key.
-    let material: Material
+    public let material: Material
     private let hmacKeys: [HMACKey]
     private let contexts: [SignatureContext]
 

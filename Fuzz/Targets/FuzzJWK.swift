@@ -1,0 +1,19 @@
+#if canImport(SessionCore)
+import SessionCore
+#endif
+
+/// libFuzzer entry point: any bytes as a JWK, and as a JWKS. Must never crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzJWK(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    if let key = try? JWSKey(jwkJSON: text) {
+        // Whatever was accepted must export and thumbprint without trapping.
+        _ = key.jwk(includePrivate: true)
+        _ = key.jwk(includePrivate: false)
+        _ = JWKThumbprint.thumbprint(of: key.material)
+    }
+    if let set = try? JWKSet(json: text) {
+        _ = set.publicJSON()
+    }
+    return 0
+}
