@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "SessionCore", targets: ["SessionCore"]),
+        .library(name: "SessionSQLite", targets: ["SessionSQLite"]),
         .executable(name: "sessionctl", targets: ["sessionctl"]),
     ],
     dependencies: [
@@ -36,10 +37,16 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SessionSQLite",
+            dependencies: ["SessionCore", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sessionctl",
             dependencies: [
                 "SessionCore",
+                "SessionSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -48,6 +55,11 @@ let package = Package(
             name: "SessionCoreTests",
             dependencies: ["SessionCore", "CSQLite", "CNCurses"],
             exclude: ["Vectors"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionSQLiteTests",
+            dependencies: ["SessionCore", "SessionSQLite"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,52 @@
+/// Lifetimes and the reuse grace window of refresh sessions.
+public struct RefreshPolicy: Sendable, Equatable {
+    /// Absolute session lifetime in seconds.
+    public var sessionLifetime: Double
+    /// Idle timeout in seconds: a session unused this long ends.
+    public var idleTimeout: Double
+    /// Seconds after a rotation during which presenting the spent token again returns the
+    /// same successor instead of counting as theft; 0 (the default) disables it; at most 60.
+    public var reuseGrace: Double
+
+    public init(sessionLifetime: Double = 30 * 86_400, idleTimeout: Double = 7 * 86_400, reuseGrace: Double = 0) {
+        self.sessionLifetime = sessionLifetime
+        self.idleTimeout = idleTimeout
+        self.reuseGrace = min(max(reuseGrace, 0), 60)
+    }
+}
+
+/// What presenting a refresh token did.
+public enum RotationOutcome: Sendable, Equatable {
+    /// The token was live: it is now spent and `successorHash` is the family's live token.
+    case rotated(SessionRecord)
+    /// The token was spent moments ago (within the grace window): the same successor
+    /// stands; the caller re-derives and returns it. No new branch is made.
+    case replayedWithinGrace(SessionRecord)
+    /// A spent token came back after the grace window: the session is now revoked and a
+    /// `refresh_reuse` audit event names it.
+    case reuseDetected(SessionRecord)
+    /// The session is revoked or expired; nothing changed.
+    case sessionEnded(SessionRecord, SessionState)
+    /// No such token.
+    case unknownToken
+}
+
+/// The pure decision of a refresh-token presentation, shared by every store so they agree.
+public enum RefreshDecision {
+    /// What to do with `token` of `session` presented at `now`.
+    public static func decide(token: RefreshTokenRecord, session: SessionRecord, now: Double, policy: RefreshPolicy) -> Action {
+        let state = session.state(at: now)
+        if let spentAt = token.spentAt {
+            if state == .active, policy.reuseGrace > 0, now - spentAt <= policy.reuseGrace { return .replay }
+            return state == .revoked ? .ended(state) : .revokeFamily
+        }
+        if state != .active { return .ended(state) }
+        return .rotate
+    }
+
+    /// The decision.
+    public enum Action: Sendable, Equatable {
+        case rotate, replay, revokeFamily
+        case ended(SessionState)
+    }
+}

@@ -1,0 +1,118 @@
+/// Token lifetimes the store needs to expire revocation events and retire keys.
+public struct TokenLifetimes: Sendable, Equatable {
+    /// The longest access-token lifetime any issuer uses, in seconds.
+    public var maxAccessTokenLifetime: Double
+    /// Clock-skew allowance verifiers use, in seconds.
+    public var leeway: Double
+
+    public init(maxAccessTokenLifetime: Double = 300, leeway: Double = 60) {
+        self.maxAccessTokenLifetime = maxAccessTokenLifetime
+        self.leeway = leeway
+    }
+
+    /// How long after `at` an access token issued before `at` can still be alive.
+    public func horizon(after at: Double) -> Double { at + maxAccessTokenLifetime + leeway }
+}
+
+/// Who did something and why, for the audit log.
+public struct AuditContext: Sendable, Equatable {
+    public var actor: String
+    public var reason: String
+    public var at: Double
+
+    public init(actor: String, reason: String, at: Double) {
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// Why a token is revoked, when it is.
+public enum RevocationVerdict: Sendable, Equatable, CustomStringConvertible {
+    case session(String)
+    case tokenID(String)
+    case userCutoff(String, Double)
+    case key(String)
+
+    public var description: String {
+        switch self {
+        case .session(let id): "session \(id) is revoked"
+        case .tokenID(let jti): "token \(jti) is revoked"
+        case .userCutoff(let user, let at): "tokens issued to \(user) before \(Timestamp.rfc3339(at)) are revoked"
+        case .key(let kid): "signing key \(kid) is revoked"
+        }
+    }
+}
+
+/// The persistent state of the product: users, sessions and their refresh families,
+/// signing keys, the revocation feed and the audit log.
+///
+/// Guarantees every implementation keeps: each mutating call is one transaction (all or
+/// nothing); administrative acts append their audit entry in the same transaction; the
+/// audit log is append-only; revocation sequence numbers strictly increase; concurrent
+/// rotations of one refresh token give exactly one `.rotated`. Implementations are safe
+/// to call from several threads.
+public protocol SessionStore: AnyObject, Sendable {
+    /// The lifetimes used to expire revocation events and retire keys.
+    var lifetimes: TokenLifetimes { get }
+
+    // MARK: Users
+    /// Adds a user; `.refused` when the name is taken.
+    func addUser(_ user: UserRecord, audit: AuditContext) throws(StoreError)
+    /// The user, or nil.
+    func user(named name: String) throws(StoreError) -> UserRecord?
+    /// Sets the user cutoff to `audit.at` and revokes every active session of the user;
+    /// returns how many sessions it revoked. `.notFound` for an unknown user.
+    @discardableResult
+    func revokeUser(_ name: String, audit: AuditContext) throws(StoreError) -> Int
+
+    // MARK: Sessions
+    /// Stores a new session with its first refresh token (by hash).
+    func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError)
+    /// The session, or nil.
+    func session(id: String) throws(StoreError) -> SessionRecord?
+    /// Sessions matching `query`, newest first.
+    func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord]
+    /// Headline counts at `now`.
+    func sessionCounts(now: Double) throws(StoreError) -> SessionCounts
+    /// Revokes the given active sessions; returns how many it revoked. `.notFound` when an
+    /// id does not exist; sessions already revoked or expired are skipped.
+    @discardableResult
+    func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int
+    /// The refresh family of a session, oldest first.
+    func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord]
+    /// Presents a refresh token (by hash): rotates it into `successorHash`, replays within
+    /// grace, or detects reuse and revokes the family. One transaction.
+    func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
+                            policy: RefreshPolicy) throws(StoreError) -> RotationOutcome
+
+    // MARK: Signing keys
+    /// Every key, newest first.
+    func signingKeys() throws(StoreError) -> [SigningKeyRecord]
+    /// Adds a key in state `next` (or `active` when there is no active key).
+    func addSigningKey(_ key: SigningKeyRecord, audit: AuditContext) throws(StoreError)
+    /// Makes the waiting `next` key, else `fresh`, active; the old active key retires.
+    /// Returns the new active kid.
+    @discardableResult
+    func rotateSigningKeys(fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError) -> String
+    /// Retires a `next` or `retiring` key now. `.refused` for the active key.
+    func retireSigningKey(kid: String, audit: AuditContext) throws(StoreError)
+    /// Revokes a key: out of the JWKS at once, a `key` revocation event. Revoking the
+    /// active key activates the `next` key or `fresh` in the same transaction.
+    func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError)
+    /// Retires every retiring key past its horizon; returns their kids.
+    @discardableResult
+    func retireExpiredKeys(at now: Double) throws(StoreError) -> [String]
+
+    // MARK: Revocation and audit
+    /// Revokes one access token by `jti` until `expiresAt`.
+    func revokeTokenID(_ jti: String, expiresAt: Double, audit: AuditContext) throws(StoreError)
+    /// Feed events with a sequence number above `after`, oldest first.
+    func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent]
+    /// Why a token with these claims is revoked, or nil.
+    func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict?
+    /// Appends an audit entry (security events; administrative acts append their own).
+    func appendAudit(_ entry: AuditEntry) throws(StoreError)
+    /// Audit entries newest first, before `beforeID` when given.
+    func auditEntries(limit: Int, beforeID: Int64?) throws(StoreError) -> [AuditEntry]
+}

@@ -1,0 +1,18 @@
+/// Why a store operation failed. The command line maps `notFound` and `refused` to exit 1
+/// and `unusable` to exit 64.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The named object does not exist.
+    case notFound(String)
+    /// The request conflicts with the current state (revoking a revoked session, a user
+    /// that already exists, rotating without a key-encryption key).
+    case refused(String)
+    /// The database cannot be used: missing folder, not SQLite, corrupt, read-only,
+    /// a schema newer than this program, an unreadable key-encryption key.
+    case unusable(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let message), .refused(let message), .unusable(let message): message
+        }
+    }
+}

@@ -1,0 +1,175 @@
+public import SessionCore
+
+extension SQLiteSessionStore {
+    static let sessionColumns = "id, user, client, ip, user_agent, created_at, last_used_at, expires_at, idle_expires_at, revoked_at, revoke_reason, revoked_by, rotations"
+
+    static func session(_ row: SQLiteStatement) -> SessionRecord {
+        SessionRecord(id: row.text(0), user: row.text(1), client: row.text(2), ip: row.text(3), userAgent: row.text(4),
+                      createdAt: row.double(5), lastUsedAt: row.double(6), expiresAt: row.double(7), idleExpiresAt: row.double(8),
+                      revokedAt: row.optionalDouble(9), revokeReason: row.optionalText(10), revokedBy: row.optionalText(11),
+                      rotations: row.int(12))
+    }
+
+    public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
+        try write { db in
+            try insertSession(db, session)
+            try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, NULL, ?, ?)",
+                       [.blob(refreshTokenHash), .text(session.id), .real(session.createdAt), .text(session.ip)])
+        }
+    }
+
+    func insertSession(_ db: SQLiteConnection, _ s: SessionRecord) throws {
+        try db.run("INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [.text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),
+                    .real(s.lastUsedAt), .real(s.expiresAt), .real(s.idleExpiresAt), s.revokedAt.map { .real($0) } ?? .null,
+                    s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .integer(Int64(s.rotations))])
+    }
+
+    public func session(id: String) throws(StoreError) -> SessionRecord? {
+        try withConnection { db in
+            try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?", [.text(id)], Self.session).first
+        }
+    }
+
+    /// `LIKE` pattern for a prefix, with `%`, `_` and `\` in the text escaped.
+    static func prefixPattern(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out + "%"
+    }
+
+    public func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord] {
+        var clauses: [String] = []
+        var values: [SQLiteStatement.Value] = []
+        if let user = query.user {
+            clauses.append("user = ? COLLATE NOCASE")
+            values.append(.text(user))
+        }
+        if let ip = query.ipPrefix {
+            clauses.append("ip LIKE ? ESCAPE '\\'")
+            values.append(.text(Self.prefixPattern(ip)))
+        }
+        if let client = query.client {
+            clauses.append("client = ?")
+            values.append(.text(client))
+        }
+        if let text = query.text, !text.isEmpty {
+            clauses.append("(user LIKE ? ESCAPE '\\' OR ip LIKE ? ESCAPE '\\' OR client LIKE ? ESCAPE '\\')")
+            let pattern = Self.prefixPattern(text)
+            values += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        switch query.state {
+        case .active?:
+            clauses.append("revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?")
+            values += [.real(now), .real(now)]
+        case .revoked?:
+            clauses.append("revoked_at IS NOT NULL")
+        case .expired?:
+            clauses.append("revoked_at IS NULL AND (expires_at <= ? OR idle_expires_at <= ?)")
+            values += [.real(now), .real(now)]
+        case nil:
+            break
+        }
+        if let after = query.after {
+            clauses.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            values += [.real(after.createdAt), .real(after.createdAt), .text(after.id)]
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        values.append(.integer(Int64(max(0, query.limit))))
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try withConnection { db in try db.query(sql, values, Self.session) }
+    }
+
+    public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
+        try withConnection { db in
+            let active = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?", [.real(now), .real(now)])
+            let revokedToday = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at >= ?", [.real(now - 86_400)])
+            let expiring = try db.scalarInt("""
+                SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?
+                  AND MIN(expires_at, idle_expires_at) <= ?
+                """, [.real(now), .real(now), .real(now + 3600)])
+            let total = try db.scalarInt("SELECT COUNT(*) FROM sessions")
+            return SessionCounts(active: Int(active), revokedToday: Int(revokedToday), expiringWithinHour: Int(expiring), total: Int(total))
+        }
+    }
+
+    @discardableResult
+    public func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int {
+        try write { db in
+            var revoked = 0
+            for id in ids {
+                guard let session = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?", [.text(id)], Self.session).first else {
+                    throw StoreError.notFound("no session \(id)")
+                }
+                guard session.state(at: audit.at) == .active else { continue }
+                try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
+                           [.real(audit.at), .text(audit.reason), .text(audit.actor), .text(id)])
+                try insertRevocation(db, kind: .session, target: id, at: audit.at, expiresAt: lifetimes.horizon(after: audit.at))
+                try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "session.revoke", target: id, reason: audit.reason,
+                                               detail: "user \(session.user)"))
+                revoked += 1
+            }
+            return revoked
+        }
+    }
+
+    public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
+        try withConnection { db in
+            try db.query("""
+                SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
+                FROM refresh_tokens WHERE session_id = ? ORDER BY issued_at
+                """, [.text(sessionID)], Self.refreshToken)
+        }
+    }
+
+    static func refreshToken(_ row: SQLiteStatement) -> RefreshTokenRecord {
+        RefreshTokenRecord(hash: row.blob(0), sessionID: row.text(1), parentHash: row.optionalBlob(2), issuedAt: row.double(3),
+                           issuedIP: row.text(4), spentAt: row.optionalDouble(5), successorHash: row.optionalBlob(6), reusedAt: row.optionalDouble(7))
+    }
+
+    public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
+                                   policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
+        try write { db -> RotationOutcome in
+            guard let token = try db.query("""
+                SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
+                FROM refresh_tokens WHERE hash = ?
+                """, [.blob(presentedHash)], Self.refreshToken).first,
+                  var session = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?", [.text(token.sessionID)], Self.session).first
+            else { return .unknownToken }
+            switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
+            case .rotate:
+                try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
+                           [.real(now), .blob(successorHash), .blob(presentedHash)])
+                guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
+                try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
+                           [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
+                session.lastUsedAt = now
+                session.idleExpiresAt = min(session.expiresAt, now + policy.idleTimeout)
+                session.rotations += 1
+                session.ip = ip
+                try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?, ip = ? WHERE id = ?",
+                           [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(ip), .text(session.id)])
+                return .rotated(session)
+            case .replay:
+                return .replayedWithinGrace(session)
+            case .revokeFamily:
+                session.revokedAt = now
+                session.revokeReason = "refresh token reuse"
+                session.revokedBy = "system"
+                try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
+                           [.real(now), .text("refresh token reuse"), .text("system"), .text(session.id)])
+                try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
+                try insertRevocation(db, kind: .session, target: session.id, at: now, expiresAt: lifetimes.horizon(after: now))
+                try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,
+                                               reason: "spent refresh token presented again",
+                                               detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
+                return .reuseDetected(session)
+            case .ended(let state):
+                return .sessionEnded(session, state)
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+public import SessionCore
+
+/// The embedded store: a `SessionStore` on one SQLite file (WAL).
+///
+/// One connection, serialised by a lock, so the class is safe to share between threads;
+/// other processes coordinate through SQLite's file locks (`BEGIN IMMEDIATE` plus a busy
+/// timeout). Every mutating call is one transaction.
+public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
+    // `connection` is only touched while `lock` is held.
+    let connection: SQLiteConnection
+    private let lock = NSLock()
+    public let lifetimes: TokenLifetimes
+    /// The database file.
+    public let path: String
+
+    /// Opens the store at `path`, creating it when `create` is true, and migrates it.
+    ///
+    /// Throws `.unusable` with one line naming the problem, having written nothing, for: a
+    /// missing parent folder, a missing file (when `create` is false), a file that is not
+    /// SQLite or is corrupt, a read-only file, or a schema newer than this program.
+    public init(path: String, create: Bool, synchronous: SQLiteSynchronous = .normal,
+                lifetimes: TokenLifetimes = TokenLifetimes()) throws(StoreError) {
+        self.path = path
+        self.lifetimes = lifetimes
+        let fileManager = FileManager.default
+        if path != ":memory:" {
+            let parent = (path as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !parent.isEmpty, !fileManager.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw .unusable("cannot open store \(path): folder \(parent) does not exist")
+            }
+            if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+                if isDirectory.boolValue { throw .unusable("cannot open store \(path): it is a folder") }
+                // Permission bits as well as access(2): root may write anywhere, but a file
+                // marked read-only is meant to stay unchanged.
+                let mode = (try? fileManager.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
+                if !fileManager.isWritableFile(atPath: path) || mode & 0o222 == 0 {
+                    throw .unusable("store \(path) is read-only (sessionctl needs write access)")
+                }
+            } else if !create {
+                throw .unusable("no store at \(path) (create one with `sessionctl demo seed --db \(path)` or `sessionctl keys rotate --db \(path)`)")
+            } else if !parent.isEmpty, !fileManager.isWritableFile(atPath: parent) {
+                throw .unusable("cannot create store \(path): folder \(parent) is read-only")
+            }
+        }
+        do {
+            connection = try SQLiteConnection(path: path, create: create, synchronous: synchronous)
+        } catch {
+            throw Self.describe(error, path: path)
+        }
+        try migrate()
+    }
+
+    /// Maps an SQLite error on this file to a one-line `StoreError`.
+    static func describe(_ error: SQLiteError, path: String) -> StoreError {
+        if error.code == 26 { return .unusable("\(path) is not a SQLite database") }  // SQLITE_NOTADB
+        if error.code == 11 { return .unusable("store \(path) is corrupt (\(error.message))") }  // SQLITE_CORRUPT
+        if error.isReadOnly { return .unusable("store \(path) is read-only (sessionctl needs write access)") }
+        if error.isBusy { return .unusable("store \(path) is locked by another process; try again") }
+        if error.code == 14 { return .unusable("cannot open store \(path): \(error.message)") }  // SQLITE_CANTOPEN
+        return .unusable("store \(path): \(error.message)")
+    }
+
+    private func migrate() throws(StoreError) {
+        try withConnection { db in
+            let version = Int(try db.scalarInt("PRAGMA user_version"))
+            if version > Schema.latestVersion {
+                throw StoreError.unusable("store \(path) has schema version \(version), newer than this program understands (\(Schema.latestVersion)); upgrade sessionctl")
+            }
+            guard version < Schema.latestVersion else { return }
+            try db.transaction {
+                try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL) STRICT")
+                for migration in Schema.migrations where migration.version > version {
+                    try db.execute(migration.sql)
+                    try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                               [.integer(Int64(migration.version)), .text(migration.name), .real(SystemClock.now())])
+                }
+                try db.execute("PRAGMA user_version = \(Schema.latestVersion)")
+            }
+        }
+    }
+
+    /// Runs `body` with the connection under the lock, mapping SQLite errors to
+    /// `StoreError` (store errors thrown by `body` pass through).
+    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try body(connection)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw Self.describe(error, path: path)
+        } catch {
+            throw .unusable("store \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction under the lock.
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws(StoreError) -> T {
+        try withConnection { db in try db.transaction { try body(db) } }
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() throws(StoreError) -> Int {
+        try withConnection { db in Int(try db.scalarInt("PRAGMA user_version")) }
+    }
+
+    /// `PRAGMA integrity_check`'s verdict: "ok" for a healthy file.
+    public func integrityCheck() throws(StoreError) -> String {
+        try withConnection { db in try db.scalarText("PRAGMA integrity_check") }
+    }
+
+    // MARK: Audit and revocation helpers used inside transactions
+
+    func insertAudit(_ db: SQLiteConnection, _ entry: AuditEntry) throws {
+        try db.run("INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                   [.real(entry.at), .text(entry.actor), .text(entry.action), .text(entry.target), .text(entry.reason), .text(entry.detail)])
+    }
+
+    func insertRevocation(_ db: SQLiteConnection, kind: RevocationKind, target: String, at: Double, expiresAt: Double) throws {
+        try db.run("INSERT INTO revocations (kind, target, at, expires_at) VALUES (?, ?, ?, ?)",
+                   [.text(kind.rawValue), .text(target), .real(at), .real(expiresAt)])
+    }
+
+    public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
+        try write { db in try insertAudit(db, entry) }
+    }
+
+    public func auditEntries(limit: Int, beforeID: Int64?) throws(StoreError) -> [AuditEntry] {
+        try withConnection { db in
+            try db.query("SELECT id, at, actor, action, target, reason, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+                         [.integer(beforeID ?? Int64.max), .integer(Int64(limit))]) { row in
+                AuditEntry(id: row.int64(0), at: row.double(1), actor: row.text(2), action: row.text(3), target: row.text(4),
+                           reason: row.text(5), detail: row.text(6))
+            }
+        }
+    }
+
+    public func revokeTokenID(_ jti: String, expiresAt: Double, audit: AuditContext) throws(StoreError) {
+        try write { db in
+            try insertRevocation(db, kind: .jti, target: jti, at: audit.at, expiresAt: expiresAt)
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "token.revoke", target: jti, reason: audit.reason))
+        }
+    }
+
+    public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
+        try withConnection { db in
+            try db.query("SELECT seq, kind, target, at, expires_at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?",
+                         [.integer(after), .integer(Int64(limit))]) { row in
+                RevocationEvent(sequence: row.int64(0), kind: RevocationKind(rawValue: row.text(1)) ?? .session,
+                                target: row.text(2), at: row.double(3), expiresAt: row.double(4))
+            }
+        }
+    }
+
+    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict? {
+        try withConnection { db -> RevocationVerdict? in
+            if let kid, try db.scalarText("SELECT state FROM signing_keys WHERE kid = ?", [.text(kid)]) == KeyState.revoked.rawValue {
+                return .key(kid)
+            }
+            if let user {
+                let statement = try db.statement("SELECT not_before FROM users WHERE name = ?", [.text(user)])
+                if try statement.step(), let cutoff = statement.optionalDouble(0), (issuedAt ?? 0) < cutoff {
+                    try statement.run()
+                    return .userCutoff(user, cutoff)
+                }
+                try statement.run()
+            }
+            if let sessionID {
+                if try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE id = ? AND revoked_at IS NOT NULL", [.text(sessionID)]) > 0
+                    || db.scalarInt("SELECT COUNT(*) FROM revocations WHERE kind = 'session' AND target = ?", [.text(sessionID)]) > 0 {
+                    return .session(sessionID)
+                }
+            }
+            if let tokenID, try db.scalarInt("SELECT COUNT(*) FROM revocations WHERE kind = 'jti' AND target = ?", [.text(tokenID)]) > 0 {
+                return .tokenID(tokenID)
+            }
+            return nil
+        }
+    }
+
+    /// Deletes revocation events that can no longer affect a live token.
+    @discardableResult
+    public func pruneRevocations(at now: Double) throws(StoreError) -> Int {
+        try write { db in
+            try db.run("DELETE FROM revocations WHERE expires_at <= ?", [.real(now)])
+            return db.changes
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// The store's migrations, applied in order and recorded in `schema_migrations`;
+/// `PRAGMA user_version` holds the latest applied version.
+enum Schema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static var latestVersion: Int { migrations.last!.version }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "sessions, refresh families, keys, revocations, audit", sql: """
+            CREATE TABLE users (
+              name TEXT PRIMARY KEY COLLATE NOCASE,
+              password_hash TEXT NOT NULL,
+              created_at REAL NOT NULL,
+              disabled INTEGER NOT NULL DEFAULT 0,
+              not_before REAL
+            ) STRICT;
+
+            CREATE TABLE sessions (
+              id TEXT PRIMARY KEY,
+              user TEXT NOT NULL,
+              client TEXT NOT NULL,
+              ip TEXT NOT NULL,
+              user_agent TEXT NOT NULL,
+              created_at REAL NOT NULL,
+              last_used_at REAL NOT NULL,
+              expires_at REAL NOT NULL,
+              idle_expires_at REAL NOT NULL,
+              revoked_at REAL,
+              revoke_reason TEXT,
+              revoked_by TEXT,
+              rotations INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE INDEX sessions_by_created ON sessions(created_at DESC, id DESC);
+            CREATE INDEX sessions_by_user ON sessions(user COLLATE NOCASE, created_at DESC, id DESC);
+            CREATE INDEX sessions_by_ip ON sessions(ip COLLATE NOCASE);
+            CREATE INDEX sessions_by_revoked ON sessions(revoked_at) WHERE revoked_at IS NOT NULL;
+
+            CREATE TABLE refresh_tokens (
+              hash BLOB PRIMARY KEY,
+              session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+              parent_hash BLOB,
+              issued_at REAL NOT NULL,
+              issued_ip TEXT NOT NULL,
+              spent_at REAL,
+              successor_hash BLOB,
+              reused_at REAL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX refresh_by_session ON refresh_tokens(session_id, issued_at);
+
+            CREATE TABLE signing_keys (
+              kid TEXT PRIMARY KEY,
+              alg TEXT NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('next', 'active', 'retiring', 'retired', 'revoked')),
+              created_at REAL NOT NULL,
+              activated_at REAL,
+              retiring_at REAL,
+              retired_at REAL,
+              revoked_at REAL,
+              public_jwk TEXT NOT NULL,
+              sealed_private BLOB NOT NULL
+            ) STRICT;
+            CREATE UNIQUE INDEX exactly_one_active_key ON signing_keys(state) WHERE state = 'active';
+
+            CREATE TABLE revocations (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              kind TEXT NOT NULL CHECK (kind IN ('key', 'user', 'session', 'jti')),
+              target TEXT NOT NULL,
+              at REAL NOT NULL,
+              expires_at REAL NOT NULL
+            ) STRICT;
+            CREATE INDEX revocations_by_target ON revocations(kind, target);
+
+            CREATE TABLE audit (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at REAL NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              target TEXT NOT NULL,
+              reason TEXT NOT NULL DEFAULT '',
+              detail TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE TRIGGER audit_refuses_update BEFORE UPDATE ON audit
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_refuses_delete BEFORE DELETE ON audit
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+            CREATE TABLE clients (
+              id TEXT PRIMARY KEY,
+              secret_hash TEXT,
+              created_at REAL NOT NULL
+            ) STRICT;
+            """),
+    ]
+}

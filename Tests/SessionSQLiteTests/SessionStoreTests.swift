@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+import SessionCore
+@testable import SessionSQLite
+
+@Suite("Sessions, refresh families, users")
+struct SessionStoreTests {
+    let now = StoreFixture.now
+
+    @Test("a rotation spends the token, records the family and extends the idle end")
+    func rotation() throws {
+        let f = try StoreFixture()
+        let (session, token) = try f.session()
+        let next = SecureRandom.bytes(32)
+        let outcome = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(next),
+                                                     ip: "198.51.100.4", at: now + 100, policy: RefreshPolicy())
+        guard case .rotated(let rotated) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(rotated.rotations == 1)
+        #expect(rotated.ip == "198.51.100.4")
+        #expect(rotated.idleExpiresAt == now + 100 + RefreshPolicy().idleTimeout)
+        let history = try f.store.refreshHistory(sessionID: session.id)
+        #expect(history.count == 2)
+        #expect(history[0].spentAt == now + 100)
+        #expect(history[0].successorHash == HashFunction.sha256.hash(next))
+        #expect(history[1].parentHash == HashFunction.sha256.hash(token))
+        #expect(history[1].issuedIP == "198.51.100.4")
+        // Only hashes are stored: the token bytes appear nowhere in the database file.
+        let data = try Data(contentsOf: URL(fileURLWithPath: f.path))
+        let wal = (try? Data(contentsOf: URL(fileURLWithPath: f.path + "-wal"))) ?? Data()
+        #expect(data.range(of: Data(token)) == nil && wal.range(of: Data(token)) == nil)
+    }
+
+    @Test("a spent token presented again revokes the whole session and audits refresh_reuse")
+    func reuse() throws {
+        let f = try StoreFixture()
+        let (session, token) = try f.session()
+        let first = SecureRandom.bytes(32)
+        _ = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(first),
+                                           ip: "a", at: now + 1, policy: RefreshPolicy())
+        let replay = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                                                    ip: "evil", at: now + 2, policy: RefreshPolicy())
+        guard case .reuseDetected(let revoked) = replay else { Issue.record("\(replay)"); return }
+        #expect(revoked.state(at: now + 2) == .revoked)
+        #expect(try f.store.session(id: session.id)?.revokeReason == "refresh token reuse")
+        // The legitimate successor is dead too: the family is revoked.
+        let after = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(first), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                                                   ip: "a", at: now + 3, policy: RefreshPolicy())
+        #expect(after == .sessionEnded(try #require(try f.store.session(id: session.id)), .revoked))
+        let audit = try f.store.auditEntries(limit: 10, beforeID: nil)
+        #expect(audit.contains { $0.action == "refresh_reuse" && $0.target == session.id && $0.detail.contains(session.id) })
+        #expect(try f.store.revocations(after: 0, limit: 10).contains { $0.kind == .session && $0.target == session.id })
+    }
+
+    @Test("within the grace window the same successor stands; after it, reuse is theft")
+    func grace() throws {
+        let f = try StoreFixture()
+        let policy = RefreshPolicy(reuseGrace: 10)
+        let (session, token) = try f.session(policy: policy)
+        let successor = HashFunction.sha256.hash(SecureRandom.bytes(32))
+        _ = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: successor, ip: "a", at: now + 1, policy: policy)
+        let retry = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                                                   ip: "a", at: now + 5, policy: policy)
+        guard case .replayedWithinGrace = retry else { Issue.record("\(retry)"); return }
+        #expect(try f.store.refreshHistory(sessionID: session.id).count == 2)  // no second branch
+        let late = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                                                  ip: "a", at: now + 12, policy: policy)
+        guard case .reuseDetected = late else { Issue.record("\(late)"); return }
+        #expect(RefreshPolicy(reuseGrace: 600).reuseGrace == 60)
+    }
+
+    @Test("many concurrent rotations of one token: exactly one succeeds")
+    func concurrentRotations() async throws {
+        let f = try StoreFixture()
+        let (_, token) = try f.session()
+        let presented = HashFunction.sha256.hash(token)
+        let store = f.store
+        let at = now + 1
+        let outcomes = await withTaskGroup(of: RotationOutcome?.self) { group in
+            for _ in 0..<32 {
+                group.addTask {
+                    try? store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                                                  ip: "x", at: at, policy: RefreshPolicy())
+                }
+            }
+            var all: [RotationOutcome?] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        let rotated = outcomes.filter { if case .rotated? = $0 { return true } else { return false } }
+        #expect(rotated.count == 1)
+        #expect(outcomes.allSatisfy { $0 != nil })
+    }
+
+    @Test("rotations from two connections (processes) serialise: exactly one succeeds")
+    func twoConnections() throws {
+        let f = try StoreFixture()
+        let (_, token) = try f.session()
+        let other = try SQLiteSessionStore(path: f.path, create: false)
+        let presented = HashFunction.sha256.hash(token)
+        let a = try f.store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "a", at: now + 1, policy: RefreshPolicy())
+        let b = try other.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "b", at: now + 1, policy: RefreshPolicy())
+        guard case .rotated = a, case .reuseDetected = b else { Issue.record("\(a) \(b)"); return }
+    }
+
+    @Test("expired and idle sessions do not rotate; unknown tokens are unknown")
+    func endedSessions() throws {
+        let f = try StoreFixture()
+        let policy = RefreshPolicy(sessionLifetime: 1000, idleTimeout: 100)
+        let (_, token) = try f.session(policy: policy)
+        let idle = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: [1], ip: "a", at: now + 100, policy: policy)
+        guard case .sessionEnded(_, .expired) = idle else { Issue.record("\(idle)"); return }
+        #expect(try f.store.rotateRefreshToken(presentedHash: [0], successorHash: [1], ip: "a", at: now, policy: policy) == .unknownToken)
+    }
+
+    @Test("revoking sessions records reason, actor, audit and a feed event; revoked rows are skipped")
+    func revokeSessions() throws {
+        let f = try StoreFixture()
+        let (a, _) = try f.session()
+        let (b, _) = try f.session()
+        #expect(try f.store.revokeSessions(ids: [a.id, b.id], audit: f.audit("stolen laptop", actor: "carol")) == 2)
+        let revoked = try #require(try f.store.session(id: a.id))
+        #expect(revoked.revokeReason == "stolen laptop" && revoked.revokedBy == "carol")
+        #expect(try f.store.revokeSessions(ids: [a.id], audit: f.audit()) == 0)
+        #expect(throws: StoreError.notFound("no session nope")) { try f.store.revokeSessions(ids: ["nope"], audit: f.audit()) }
+        let events = try f.store.revocations(after: 0, limit: 10)
+        #expect(events.map(\.target) == [a.id, b.id])
+        #expect(events[0].sequence < events[1].sequence)
+        #expect(try f.store.revocations(after: events[0].sequence, limit: 10).map(\.target) == [b.id])
+        #expect(try f.store.revocationVerdict(sessionID: a.id, tokenID: nil, user: nil, issuedAt: nil, kid: nil) == .session(a.id))
+    }
+
+    @Test("revoking a user sets the cutoff and revokes every active session")
+    func revokeUser() throws {
+        let f = try StoreFixture()
+        try f.store.addUser(UserRecord(name: "alice", passwordHash: try PasswordHasher(logN: 10, r: 8, p: 1).hash("pw"), createdAt: now), audit: f.audit())
+        try f.session(user: "alice")
+        try f.session(user: "alice")
+        let (bob, _) = try f.session(user: "bob")
+        #expect(try f.store.revokeUser("alice", audit: f.audit("left the company", at: now + 10)) == 2)
+        #expect(try f.store.sessions(SessionQuery(user: "alice", state: .active), now: now + 11).isEmpty)
+        #expect(try f.store.session(id: bob.id)?.state(at: now + 11) == .active)
+        #expect(try f.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: now + 5, kid: nil) == .userCutoff("alice", now + 10))
+        #expect(try f.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: now + 20, kid: nil) == nil)
+        #expect(throws: StoreError.self) { try f.store.revokeUser("nobody", audit: f.audit()) }
+        #expect(throws: StoreError.refused("user alice already exists")) {
+            try f.store.addUser(UserRecord(name: "alice", passwordHash: "x", createdAt: now), audit: f.audit())
+        }
+    }
+
+    @Test("listing filters by user, ip prefix, client, state and text, newest first, with keyset pages")
+    func listing() throws {
+        let f = try StoreFixture()
+        for i in 0..<30 { try f.session(user: i % 3 == 0 ? "alice" : "bob", id: String(format: "s%02d", i), at: now + Double(i)) }
+        let page1 = try f.store.sessions(SessionQuery(limit: 10), now: now + 100)
+        #expect(page1.map(\.id) == (20..<30).reversed().map { String(format: "s%02d", $0) })
+        let page2 = try f.store.sessions(SessionQuery(limit: 10, after: (page1.last!.createdAt, page1.last!.id)), now: now + 100)
+        #expect(page2.first?.id == "s19")
+        #expect(try f.store.sessions(SessionQuery(user: "ALICE", limit: 100), now: now).count == 10)
+        #expect(try f.store.sessions(SessionQuery(ipPrefix: "203.0.113.", limit: 100), now: now).count == 30)
+        #expect(try f.store.sessions(SessionQuery(ipPrefix: "203.0.113.8", limit: 100), now: now).isEmpty)
+        #expect(try f.store.sessions(SessionQuery(ipPrefix: "%", limit: 100), now: now).isEmpty)
+        #expect(try f.store.sessions(SessionQuery(text: "ali", limit: 100), now: now).count == 10)
+        try f.store.revokeSessions(ids: ["s00"], audit: f.audit())
+        #expect(try f.store.sessions(SessionQuery(state: .revoked, limit: 100), now: now).map(\.id) == ["s00"])
+        let counts = try f.store.sessionCounts(now: now + 100)
+        #expect(counts.total == 30 && counts.active == 29 && counts.revokedToday == 1)
+    }
+
+    @Test("the audit table refuses UPDATE and DELETE")
+    func auditAppendOnly() throws {
+        let f = try StoreFixture()
+        try f.store.appendAudit(AuditEntry(at: now, actor: "a", action: "x", target: "t"))
+        try f.store.withConnection { db throws in
+            #expect(throws: SQLiteError.self) { try db.execute("UPDATE audit SET actor = 'mallory'") }
+            #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM audit") }
+            #expect(try db.scalarText("SELECT actor FROM audit") == "a")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import SessionCore
+@testable import SessionSQLite
+
+/// A store in a fresh temporary folder, with helpers to make sessions and keys.
+final class StoreFixture {
+    let folder: URL
+    let path: String
+    let store: SQLiteSessionStore
+    let kek: KeyEncryptionKey
+    static let now: Double = 1_767_225_600
+
+    init(lifetimes: TokenLifetimes = TokenLifetimes()) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("sessions.sqlite").path
+        store = try SQLiteSessionStore(path: path, create: true, lifetimes: lifetimes)
+        kek = try KeyEncryptionKey.load(environment: [:], storePath: path, create: true).key
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func audit(_ reason: String = "test", actor: String = "tester", at: Double = StoreFixture.now) -> AuditContext {
+        AuditContext(actor: actor, reason: reason, at: at)
+    }
+
+    /// A new active session of `user` with a fresh refresh token; returns both.
+    @discardableResult
+    func session(user: String = "alice", id: String = SecureRandom.identifier(), at: Double = StoreFixture.now,
+                 policy: RefreshPolicy = RefreshPolicy()) throws -> (SessionRecord, token: [UInt8]) {
+        let token = SecureRandom.bytes(32)
+        let record = SessionRecord(id: id, user: user, client: "web", ip: "203.0.113.7", userAgent: "Mozilla/5.0", createdAt: at,
+                                   lastUsedAt: at, expiresAt: at + policy.sessionLifetime, idleExpiresAt: at + policy.idleTimeout)
+        try store.createSession(record, refreshTokenHash: HashFunction.sha256.hash(token))
+        return (record, token)
+    }
+
+    func key(_ algorithm: JWSAlgorithm = .es256, at: Double = StoreFixture.now) throws -> SigningKeyRecord {
+        try KeyRing.makeRecord(algorithm, kek: kek, at: at)
+    }
+}
