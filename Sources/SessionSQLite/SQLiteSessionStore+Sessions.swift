@@ -18,6 +18,24 @@ extension SQLiteSessionStore {
         }
     }
 
+    public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
+        // Rows in key order: the primary-key B-trees are then filled left to right.
+        let sorted = batch.sorted { $0.session.id < $1.session.id }
+        try write { db in
+            for item in sorted {
+                try insertSession(db, item.session)
+                for token in item.family {
+                    try db.run("""
+                        INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, [.blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
+                              .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
+                              token.successorHash.map { .blob($0) } ?? .null, token.reusedAt.map { .real($0) } ?? .null])
+                }
+            }
+        }
+    }
+
     func insertSession(_ db: SQLiteConnection, _ s: SessionRecord) throws {
         try db.run("INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),

@@ -50,6 +50,41 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             throw Self.describe(error, path: path)
         }
         try migrate()
+        try ensureIndexes()
+    }
+
+    /// Creates any missing bulk index (idempotent; cheap when they all exist).
+    func ensureIndexes() throws(StoreError) {
+        try withConnection { db in
+            let present = Set(try db.query("SELECT name FROM sqlite_master WHERE type = 'index'") { $0.text(0) })
+            let missing = Schema.bulkIndexes.filter { !present.contains($0.name) }
+            guard !missing.isEmpty else { return }
+            try db.transaction { for index in missing { try db.execute(index.sql) } }
+        }
+    }
+
+    public func prepareBulkImport() throws(StoreError) {
+        try withConnection { db in
+            guard try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions LIMIT 1)") == 0 else { return }
+            // Foreign keys need the parent's unique index; the import writes parents first.
+            try db.execute("PRAGMA foreign_keys=OFF")
+            try db.execute("PRAGMA wal_autocheckpoint=20000")
+            try db.transaction { for index in Schema.bulkIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") } }
+        }
+    }
+
+    public func finishBulkImport() throws(StoreError) {
+        // Index builds sort; let SQLite sort with a helper thread.
+        try withConnection { db in try db.execute("PRAGMA threads=2") }
+        try ensureIndexes()
+        try withConnection { db in
+            try db.execute("PRAGMA threads=0")
+            try db.execute("PRAGMA wal_autocheckpoint=1000")
+            try db.execute("PRAGMA foreign_keys=ON")
+            // Sampled statistics for the planner: a bounded scan, not a full one.
+            try db.execute("PRAGMA analysis_limit=1000")
+            try db.execute("ANALYZE")
+        }
     }
 
     /// Maps an SQLite error on this file to a one-line `StoreError`.
@@ -128,10 +163,14 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         try write { db in try insertAudit(db, entry) }
     }
 
-    public func auditEntries(limit: Int, beforeID: Int64?) throws(StoreError) -> [AuditEntry] {
-        try withConnection { db in
-            try db.query("SELECT id, at, actor, action, target, reason, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
-                         [.integer(beforeID ?? Int64.max), .integer(Int64(limit))]) { row in
+    public func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry] {
+        let at = before?.at ?? Double.greatestFiniteMagnitude
+        let id = before?.id ?? Int64.max
+        return try withConnection { db in
+            try db.query("""
+                SELECT id, at, actor, action, target, reason, detail FROM audit
+                WHERE at < ? OR (at = ? AND id < ?) ORDER BY at DESC, id DESC LIMIT ?
+                """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))]) { row in
                 AuditEntry(id: row.int64(0), at: row.double(1), actor: row.text(2), action: row.text(3), target: row.text(4),
                            reason: row.text(5), detail: row.text(6))
             }

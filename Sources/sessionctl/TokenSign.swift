@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import SessionCore
+import SessionSQLite
 
 /// `sessionctl token sign --jwk FILE [--alg ALG] [--typ TYP] [--kid KID] (CLAIMS_JSON | -)`.
 struct TokenSign: ParsableCommand {
@@ -13,7 +15,10 @@ struct TokenSign: ParsableCommand {
     )
 
     @Option(name: .customLong("jwk"), help: ArgumentHelp("The private JWK to sign with.", valueName: "FILE"))
-    var jwkPath: String
+    var jwkPath: String?
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("Sign with the store's active key.", valueName: "PATH"))
+    var dbPath: String?
 
     @Option(help: ArgumentHelp("The algorithm (defaults to the JWK's alg).", valueName: "ALG"))
     var alg: String?
@@ -27,6 +32,10 @@ struct TokenSign: ParsableCommand {
     @Argument(help: ArgumentHelp("The claims as a JSON object, or - to read them from standard input.", valueName: "CLAIMS_JSON"))
     var claims: String
 
+    func validate() throws {
+        guard (jwkPath == nil) != (dbPath == nil) else { throw ValidationError("give exactly one of --jwk FILE or --db PATH") }
+    }
+
     func run() throws {
         var algorithm: JWSAlgorithm?
         if let alg {
@@ -37,12 +46,7 @@ struct TokenSign: ParsableCommand {
             guard let parsed = JWSAlgorithm(name: alg) else { throw usageError("unknown algorithm \"\(alg)\"") }
             algorithm = parsed
         }
-        let key: JWSKey
-        do {
-            key = try JWSKey(jwkJSON: try CommandInput.file(jwkPath, what: "JWK"))
-        } catch let error as JOSEInputError {
-            throw usageError(error.message)
-        }
+        let key = try dbPath.map(activeKey) ?? fileKey(jwkPath ?? "")
         let text = CommandInput.argumentOrStdin(claims, limit: CommandInput.fileLimit)
         let object: JSONObject
         do {
@@ -56,6 +60,27 @@ struct TokenSign: ParsableCommand {
         } catch {
             printError("refused: \(error.message)")
             throw ExitStatus.rejected
+        }
+    }
+
+    private func fileKey(_ path: String) throws -> JWSKey {
+        do {
+            return try JWSKey(jwkJSON: try CommandInput.file(path, what: "JWK"))
+        } catch let error as JOSEInputError {
+            throw usageError(error.message)
+        }
+    }
+
+    /// The store's active key, unsealed with the key-encryption key.
+    private func activeKey(_ path: String) throws -> JWSKey {
+        let store: SQLiteSessionStore
+        do { store = try SQLiteSessionStore(path: path, create: false) } catch { throw storeFailure(error) }
+        return try withStore {
+            guard let record = try store.signingKeys().first(where: { $0.state == .active }) else {
+                throw StoreError.refused("the store has no active signing key (run `sessionctl keys rotate`)")
+            }
+            let kek = try KeyEncryptionKey.load(environment: ProcessInfo.processInfo.environment, storePath: path, create: false).key
+            return try KeyRing.signingKey(record, kek: kek)
         }
     }
 }

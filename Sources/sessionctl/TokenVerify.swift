@@ -1,5 +1,6 @@
 import ArgumentParser
 import SessionCore
+import SessionSQLite
 
 /// `sessionctl token verify (--jwks FILE | --jwk FILE) [options] (TOKEN | -)`.
 struct TokenVerify: ParsableCommand {
@@ -17,6 +18,9 @@ struct TokenVerify: ParsableCommand {
 
     @Option(name: .customLong("jwk"), help: ArgumentHelp("A single JWK file.", valueName: "FILE"))
     var jwkPath: String?
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("Verify against a store's key ring and revocation state.", valueName: "PATH"))
+    var dbPath: String?
 
     @Option(help: "Require this iss.")
     var issuer: String?
@@ -40,8 +44,8 @@ struct TokenVerify: ParsableCommand {
     var token: String
 
     func validate() throws {
-        guard (jwksPath == nil) != (jwkPath == nil) else {
-            throw ValidationError("give exactly one of --jwks FILE or --jwk FILE")
+        guard [jwksPath, jwkPath, dbPath].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --jwks FILE, --jwk FILE or --db PATH")
         }
         guard leeway.isFinite, leeway >= 0, leeway <= 86_400 else {
             throw ValidationError("--leeway must be between 0 and 86400 seconds")
@@ -52,7 +56,16 @@ struct TokenVerify: ParsableCommand {
     }
 
     func run() throws {
-        let keys = try loadKeys()
+        var store: SQLiteSessionStore?
+        if let dbPath {
+            do { store = try SQLiteSessionStore(path: dbPath, create: false) } catch { throw storeFailure(error) }
+        }
+        let keys: JWKSet
+        if let store {
+            keys = KeyRing.verificationSet(try withStore { try store.signingKeys() })
+        } else {
+            keys = try loadKeys()
+        }
         var options = VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, type: typ)
         if let algorithms, case .success(let list) = JWSAlgorithm.parseList(algorithms) {
             options.algorithms = Set(list)
@@ -64,6 +77,7 @@ struct TokenVerify: ParsableCommand {
         } catch {
             throw reject(error)
         }
+        if let store { try checkRevocation(verified, store: store) }
         if json {
             printOut(JSONWriter.string(verified.claims, style: .pretty))
             return
@@ -74,6 +88,23 @@ struct TokenVerify: ParsableCommand {
         }
         printOut(summary)
         printOut(JSONWriter.string(verified.claims, style: .pretty))
+    }
+
+    /// `revoked` when the store says the session, jti, user cutoff or key is revoked. A
+    /// token verified against a revoked key is a security event and is audited.
+    private func checkRevocation(_ token: VerifiedToken, store: SQLiteSessionStore) throws {
+        let claims = token.claims
+        let verdict = try withStore {
+            try store.revocationVerdict(sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
+                                        user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: token.key.kid)
+        }
+        guard let verdict else { return }
+        if case .key(let kid) = verdict {
+            try? store.appendAudit(AuditEntry(at: SystemClock.now(), actor: defaultActor(), action: "verify.revoked_key", target: kid,
+                                              reason: "a token signed by a revoked key was presented",
+                                              detail: "sub \(JSONWriter.escapeForMessage(claims["sub"]?.stringValue ?? "-")), jti \(JSONWriter.escapeForMessage(claims["jti"]?.stringValue ?? "-"))"))
+        }
+        throw reject(TokenRejection(.revoked, verdict.description))
     }
 
     private func loadKeys() throws -> JWKSet {

@@ -46,7 +46,7 @@ struct SessionStoreTests {
         let after = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(first), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
                                                    ip: "a", at: now + 3, policy: RefreshPolicy())
         #expect(after == .sessionEnded(try #require(try f.store.session(id: session.id)), .revoked))
-        let audit = try f.store.auditEntries(limit: 10, beforeID: nil)
+        let audit = try f.store.auditEntries(limit: 10, before: nil)
         #expect(audit.contains { $0.action == "refresh_reuse" && $0.target == session.id && $0.detail.contains(session.id) })
         #expect(try f.store.revocations(after: 0, limit: 10).contains { $0.kind == .session && $0.target == session.id })
     }

@@ -14,6 +14,17 @@ public struct TokenLifetimes: Sendable, Equatable {
     public func horizon(after at: Double) -> Double { at + maxAccessTokenLifetime + leeway }
 }
 
+/// A session with its refresh family, for bulk import.
+public struct ImportedSession: Sendable {
+    public var session: SessionRecord
+    public var family: [RefreshTokenRecord]
+
+    public init(session: SessionRecord, family: [RefreshTokenRecord]) {
+        self.session = session
+        self.family = family
+    }
+}
+
 /// Who did something and why, for the audit log.
 public struct AuditContext: Sendable, Equatable {
     public var actor: String
@@ -69,6 +80,13 @@ public protocol SessionStore: AnyObject, Sendable {
     // MARK: Sessions
     /// Stores a new session with its first refresh token (by hash).
     func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError)
+    /// Stores built sessions with their refresh families in one transaction (imports and
+    /// demo data). `.refused` when an id exists already.
+    func importSessions(_ batch: [ImportedSession]) throws(StoreError)
+    /// Before a large import: a store may defer index upkeep (only when it is empty).
+    func prepareBulkImport() throws(StoreError)
+    /// After a large import: indexes are complete again.
+    func finishBulkImport() throws(StoreError)
     /// The session, or nil.
     func session(id: String) throws(StoreError) -> SessionRecord?
     /// Sessions matching `query`, newest first.
@@ -113,6 +131,6 @@ public protocol SessionStore: AnyObject, Sendable {
     func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict?
     /// Appends an audit entry (security events; administrative acts append their own).
     func appendAudit(_ entry: AuditEntry) throws(StoreError)
-    /// Audit entries newest first, before `beforeID` when given.
-    func auditEntries(limit: Int, beforeID: Int64?) throws(StoreError) -> [AuditEntry]
+    /// Audit entries newest first (by time, then id), continuing after `before` when given.
+    func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry]
 }

@@ -1,0 +1,125 @@
+import ArgumentParser
+import SessionCore
+import SessionSQLite
+
+/// `sessionctl sessions …`
+struct SessionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessions",
+        abstract: "List, show and revoke refresh sessions.",
+        subcommands: [SessionsList.self, SessionsShow.self, SessionsRevoke.self]
+    )
+}
+
+extension SessionState: ExpressibleByArgument {}
+
+/// `sessionctl sessions list [--user U] [--state S] [--limit N] [--json] --db P`
+struct SessionsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List sessions, newest first.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only this user's sessions.") var user: String?
+    @Option(help: "active, revoked, expired or all (default all).") var state: String = "all"
+    @Option(help: "Only addresses starting with this prefix.") var ip: String?
+    @Option(help: "Only this client.") var client: String?
+    @Option(help: "At most this many rows.") var limit: Int = 50
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard state == "all" || SessionState(rawValue: state) != nil else { throw ValidationError("--state must be active, revoked, expired or all") }
+        guard (1...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000000") }
+    }
+
+    func run() throws {
+        let db = try store.open()
+        let now = SystemClock.now()
+        let query = SessionQuery(user: user, ipPrefix: ip, client: client, state: SessionState(rawValue: state), limit: limit)
+        let sessions = try withStore { try db.sessions(query, now: now) }
+        if json {
+            printJSONArray(sessions.map { $0.json(now: now) })
+            return
+        }
+        var table = TextTable(headers: ["ID", "USER", "CLIENT", "IP", "STATE", "CREATED", "LAST USED", "EXPIRES"])
+        for s in sessions {
+            table.append([s.id, s.user, s.client, s.ip, s.state(at: now).rawValue, Timestamp.rfc3339(s.createdAt),
+                          Timestamp.relative(s.lastUsedAt, now: now), Timestamp.relative(min(s.expiresAt, s.idleExpiresAt), now: now)])
+        }
+        table.lines().forEach(printOut)
+    }
+}
+
+/// `sessionctl sessions show ID [--json] --db P`
+struct SessionsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one session with its refresh-token history.")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Argument(help: "The session id.") var id: String
+
+    func run() throws {
+        let db = try store.open()
+        let now = SystemClock.now()
+        let (session, history) = try withStore { () throws -> (SessionRecord, [RefreshTokenRecord]) in
+            guard let session = try db.session(id: id) else { throw StoreError.notFound("no session \(id)") }
+            return (session, try db.refreshHistory(sessionID: id))
+        }
+        let family = history.map { RefreshHistoryLine(record: $0) }
+        if json {
+            var object = session.json(now: now)
+            object["refresh_history"] = .array(family.map { .object($0.json) })
+            printOut(JSONWriter.string(object, style: .pretty))
+            return
+        }
+        for (name, value) in session.json(now: now) {
+            printOut("\(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONWriter.escapeForMessage(value.stringValue ?? JSONWriter.string(value), limit: 200))")
+        }
+        printOut("")
+        printOut("refresh family (oldest first):")
+        var table = TextTable(headers: ["TOKEN", "ISSUED", "IP", "SPENT", "NOTE"])
+        for line in family { table.append(line.cells) }
+        table.lines().forEach { printOut("  " + $0) }
+    }
+}
+
+/// One refresh token of a history, as people read it (the hash prefix, never the token).
+struct RefreshHistoryLine {
+    let record: RefreshTokenRecord
+
+    var json: JSONObject {
+        var object = JSONObject()
+        object["token"] = .string(record.label)
+        object["issued_at"] = .string(Timestamp.rfc3339(record.issuedAt))
+        object["ip"] = .string(record.issuedIP)
+        if let spent = record.spentAt { object["spent_at"] = .string(Timestamp.rfc3339(spent)) }
+        if let reused = record.reusedAt { object["reused_at"] = .string(Timestamp.rfc3339(reused)) }
+        return object
+    }
+
+    var cells: [String] {
+        [record.label, Timestamp.rfc3339(record.issuedAt), record.issuedIP, record.spentAt.map(Timestamp.rfc3339) ?? "live",
+         record.reusedAt.map { "REUSED \(Timestamp.rfc3339($0))" } ?? ""]
+    }
+}
+
+/// `sessionctl sessions revoke ID… --reason R --db P`
+struct SessionsRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke sessions: their refresh tokens stop working and their access tokens are refused.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
+    @Argument(help: "Session ids.") var ids: [String]
+
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("give at least one session id") }
+    }
+
+    func run() throws {
+        let db = try store.open()
+        let count = try withStore { try db.revokeSessions(ids: ids, audit: audit.context()) }
+        if count == 0 {
+            printError("refused: \(ids.count == 1 ? "session \(ids[0]) is" : "those sessions are") already revoked or expired")
+            throw ExitStatus.rejected
+        }
+        printOut("revoked \(count) session\(count == 1 ? "" : "s")")
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import SessionCore
+import SessionSQLite
+
+/// `--db PATH`: the store, else `$SESSIONCTL_DB`, else `data/sessions.sqlite`.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("The store (default: $SESSIONCTL_DB, else data/sessions.sqlite).", valueName: "PATH"))
+    var path: String?
+
+    var resolvedPath: String {
+        if let path, !path.isEmpty { return path }
+        if let env = ProcessInfo.processInfo.environment["SESSIONCTL_DB"], !env.isEmpty { return env }
+        return "data/sessions.sqlite"
+    }
+
+    /// Opens the store; a store that cannot be used exits 64 with one line.
+    func open(create: Bool = false) throws -> SQLiteSessionStore {
+        do {
+            return try SQLiteSessionStore(path: resolvedPath, create: create)
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// The key-encryption key for this store, created beside it when allowed.
+    func keyEncryptionKey(create: Bool) throws -> KeyEncryptionKey {
+        do {
+            let (key, warning) = try KeyEncryptionKey.load(environment: ProcessInfo.processInfo.environment, storePath: resolvedPath, create: create)
+            if let warning { printError(warning) }
+            return key
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+}
+
+/// `--reason` (required) and `--actor` (default: the login name) for dangerous commands.
+struct AuditOptions: ParsableArguments {
+    @Option(help: "Why: recorded in the audit log (required).")
+    var reason: String
+
+    @Option(help: "Who: recorded in the audit log (default: your login name).")
+    var actor: String?
+
+    func validate() throws {
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty") }
+    }
+
+    func context(at now: Double = SystemClock.now()) -> AuditContext {
+        AuditContext(actor: actor ?? defaultActor(), reason: reason, at: now)
+    }
+}
+
+/// The login name, for audit entries.
+func defaultActor() -> String {
+    let env = ProcessInfo.processInfo.environment
+    if let user = env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
+    return ProcessInfo.processInfo.userName.isEmpty ? "unknown" : ProcessInfo.processInfo.userName
+}
+
+/// Prints a store failure and returns its exit code: 1 for not found or refused, 64 for
+/// a store that cannot be used.
+func storeFailure(_ error: StoreError) -> ExitCode {
+    switch error {
+    case .notFound(let message):
+        printError("error: \(message)")
+        return ExitStatus.rejected
+    case .refused(let message):
+        printError("refused: \(message)")
+        return ExitStatus.rejected
+    case .unusable(let message):
+        printError("error: \(message)")
+        return ExitStatus.usage
+    }
+}
+
+/// Runs a store operation, mapping `StoreError` to its exit code.
+func withStore<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        throw storeFailure(error)
+    }
+}
+
+/// Prints a list as a JSON array (`--json`).
+func printJSONArray(_ objects: [JSONObject]) {
+    printOut(JSONWriter.string(.array(objects.map { .object($0) }), style: .pretty))
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import SessionCore
+import SessionSQLite
+
+/// `sessionctl users …`
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Add users and revoke everything a user holds.",
+        subcommands: [UsersAdd.self, UsersRevoke.self]
+    )
+}
+
+/// `sessionctl users add USER --password-stdin --db P`
+struct UsersAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user; the password is read from standard input (one trailing newline stripped).")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Read the password from standard input.") var passwordStdin = false
+    @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
+    @Argument(help: "The user name.") var user: String
+
+    func validate() throws {
+        guard passwordStdin else { throw ValidationError("give --password-stdin and the password on standard input") }
+        guard !user.isEmpty, user.count <= 256, !user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationError("user names are 1 to 256 characters without control characters")
+        }
+    }
+
+    func run() throws {
+        var password = CommandInput.readStandardInput(limit: 4096)
+        if password.hasSuffix("\r\n") { password.removeLast(1) } else if password.hasSuffix("\n") { password.removeLast() }
+        guard !password.isEmpty else { throw usageError("the password on standard input is empty") }
+        guard password.utf8.count <= 1024 else { throw usageError("the password is longer than 1024 bytes") }
+        let db = try store.open(create: true)
+        let hash: String
+        do { hash = try PasswordHasher.standard.hash(password) } catch { throw usageError("password hashing failed: \(error)") }
+        let now = SystemClock.now()
+        try withStore { try db.addUser(UserRecord(name: user, passwordHash: hash, createdAt: now),
+                                       audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now)) }
+        printOut("added user \(user)")
+    }
+}
+
+/// `sessionctl users revoke USER --reason R --db P`
+struct UsersRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke every session of a user and refuse every token issued to them until now.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
+    @Argument(help: "The user name.") var user: String
+
+    func run() throws {
+        let db = try store.open()
+        let count = try withStore { try db.revokeUser(user, audit: audit.context()) }
+        printOut("revoked \(user): \(count) active session\(count == 1 ? "" : "s") ended; earlier tokens refused")
+    }
+}
