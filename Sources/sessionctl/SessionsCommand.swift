@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SessionCore
 import SessionSQLite
 
@@ -101,25 +102,56 @@ struct RefreshHistoryLine {
     }
 }
 
-/// `sessionctl sessions revoke ID… --reason R --db P`
+/// `sessionctl sessions revoke (ID… | -) --reason R --db P`
 struct SessionsRevoke: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke sessions: their refresh tokens stop working and their access tokens are refused.")
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke sessions: their refresh tokens stop working and their access tokens are refused.",
+        discussion: """
+            With -, reads session ids from standard input, one per line, and commits each on its             own, printing "revoked ID" once it is durable (unknown or already ended ids are reported             on stderr and skipped).
+            """
+    )
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var audit: AuditOptions
-    @Argument(help: "Session ids.") var ids: [String]
+    @Argument(help: "Session ids, or - to read them from standard input.") var ids: [String]
 
     func validate() throws {
-        if ids.isEmpty { throw ValidationError("give at least one session id") }
+        if ids.isEmpty { throw ValidationError("give at least one session id, or -") }
     }
 
     func run() throws {
         let db = try store.open()
+        if ids == ["-"] { return try revokeStream(db) }
         let count = try withStore { try db.revokeSessions(ids: ids, audit: audit.context()) }
         if count == 0 {
             printError("refused: \(ids.count == 1 ? "session \(ids[0]) is" : "those sessions are") already revoked or expired")
             throw ExitStatus.rejected
         }
         printOut("revoked \(count) session\(count == 1 ? "" : "s")")
+    }
+}
+
+extension SessionsRevoke {
+    /// Revokes ids read line by line, one transaction each, reporting each commit.
+    private func revokeStream(_ db: SQLiteSessionStore) throws {
+        var revoked = 0
+        while let line = readLine() {
+            let id = line.trimmingCharacters(in: .whitespaces)
+            if id.isEmpty { continue }
+            do {
+                if try db.revokeSessions(ids: [id], audit: audit.context()) == 1 {
+                    revoked += 1
+                    printOut("revoked \(id)")
+                } else {
+                    printError("skipped \(id): already revoked or expired")
+                }
+            } catch .notFound(let message) {
+                printError("skipped \(id): \(message)")
+            } catch {
+                throw storeFailure(error)
+            }
+        }
+        printError("revoked \(revoked) session\(revoked == 1 ? "" : "s")")
     }
 }
