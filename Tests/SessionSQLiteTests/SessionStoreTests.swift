@@ -7,9 +7,9 @@ import SessionCore
 struct SessionStoreTests {
     let now = StoreFixture.now
 
-    @Test("a rotation spends the token, records the family and extends the idle end")
-    func rotation() throws {
-        let f = try StoreFixture()
+    @Test("a rotation spends the token, records the family and extends the idle end", arguments: StoreKind.allCases)
+    func rotation(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         let (session, token) = try f.session()
         let next = SecureRandom.bytes(32)
         let outcome = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(next),
@@ -25,14 +25,15 @@ struct SessionStoreTests {
         #expect(history[1].parentHash == HashFunction.sha256.hash(token))
         #expect(history[1].issuedIP == "198.51.100.4")
         // Only hashes are stored: the token bytes appear nowhere in the database file.
+        guard kind == .sqlite else { return }
         let data = try Data(contentsOf: URL(fileURLWithPath: f.path))
         let wal = (try? Data(contentsOf: URL(fileURLWithPath: f.path + "-wal"))) ?? Data()
         #expect(data.range(of: Data(token)) == nil && wal.range(of: Data(token)) == nil)
     }
 
-    @Test("a spent token presented again revokes the whole session and audits refresh_reuse")
-    func reuse() throws {
-        let f = try StoreFixture()
+    @Test("a spent token presented again revokes the whole session and audits refresh_reuse", arguments: StoreKind.allCases)
+    func reuse(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         let (session, token) = try f.session()
         let first = SecureRandom.bytes(32)
         _ = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(first),
@@ -51,9 +52,9 @@ struct SessionStoreTests {
         #expect(try f.store.revocations(after: 0, limit: 10).contains { $0.kind == .session && $0.target == session.id })
     }
 
-    @Test("within the grace window the same successor stands; after it, reuse is theft")
-    func grace() throws {
-        let f = try StoreFixture()
+    @Test("within the grace window the same successor stands; after it, reuse is theft", arguments: StoreKind.allCases)
+    func grace(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         let policy = RefreshPolicy(reuseGrace: 10)
         let (session, token) = try f.session(policy: policy)
         let successor = HashFunction.sha256.hash(SecureRandom.bytes(32))
@@ -68,9 +69,9 @@ struct SessionStoreTests {
         #expect(RefreshPolicy(reuseGrace: 600).reuseGrace == 60)
     }
 
-    @Test("many concurrent rotations of one token: exactly one succeeds")
-    func concurrentRotations() async throws {
-        let f = try StoreFixture()
+    @Test("many concurrent rotations of one token: exactly one succeeds", arguments: StoreKind.allCases)
+    func concurrentRotations(_ kind: StoreKind) async throws {
+        let f = try StoreFixture(kind)
         let (_, token) = try f.session()
         let presented = HashFunction.sha256.hash(token)
         let store = f.store
@@ -96,15 +97,16 @@ struct SessionStoreTests {
         let f = try StoreFixture()
         let (_, token) = try f.session()
         let other = try SQLiteSessionStore(path: f.path, create: false)
+        _ = f.sqlite
         let presented = HashFunction.sha256.hash(token)
         let a = try f.store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "a", at: now + 1, policy: RefreshPolicy())
         let b = try other.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "b", at: now + 1, policy: RefreshPolicy())
         guard case .rotated = a, case .reuseDetected = b else { Issue.record("\(a) \(b)"); return }
     }
 
-    @Test("expired and idle sessions do not rotate; unknown tokens are unknown")
-    func endedSessions() throws {
-        let f = try StoreFixture()
+    @Test("expired and idle sessions do not rotate; unknown tokens are unknown", arguments: StoreKind.allCases)
+    func endedSessions(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         let policy = RefreshPolicy(sessionLifetime: 1000, idleTimeout: 100)
         let (_, token) = try f.session(policy: policy)
         let idle = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: [1], ip: "a", at: now + 100, policy: policy)
@@ -112,9 +114,9 @@ struct SessionStoreTests {
         #expect(try f.store.rotateRefreshToken(presentedHash: [0], successorHash: [1], ip: "a", at: now, policy: policy) == .unknownToken)
     }
 
-    @Test("revoking sessions records reason, actor, audit and a feed event; revoked rows are skipped")
-    func revokeSessions() throws {
-        let f = try StoreFixture()
+    @Test("revoking sessions records reason, actor, audit and a feed event; revoked rows are skipped", arguments: StoreKind.allCases)
+    func revokeSessions(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         let (a, _) = try f.session()
         let (b, _) = try f.session()
         #expect(try f.store.revokeSessions(ids: [a.id, b.id], audit: f.audit("stolen laptop", actor: "carol")) == 2)
@@ -129,9 +131,9 @@ struct SessionStoreTests {
         #expect(try f.store.revocationVerdict(sessionID: a.id, tokenID: nil, user: nil, issuedAt: nil, kid: nil) == .session(a.id))
     }
 
-    @Test("revoking a user sets the cutoff and revokes every active session")
-    func revokeUser() throws {
-        let f = try StoreFixture()
+    @Test("revoking a user sets the cutoff and revokes every active session", arguments: StoreKind.allCases)
+    func revokeUser(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         try f.store.addUser(UserRecord(name: "alice", passwordHash: try PasswordHasher(logN: 10, r: 8, p: 1).hash("pw"), createdAt: now), audit: f.audit())
         try f.session(user: "alice")
         try f.session(user: "alice")
@@ -147,9 +149,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test("listing filters by user, ip prefix, client, state and text, newest first, with keyset pages")
-    func listing() throws {
-        let f = try StoreFixture()
+    @Test("listing filters by user, ip prefix, client, state and text, newest first, with keyset pages", arguments: StoreKind.allCases)
+    func listing(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
         for i in 0..<30 { try f.session(user: i % 3 == 0 ? "alice" : "bob", id: String(format: "s%02d", i), at: now + Double(i)) }
         let page1 = try f.store.sessions(SessionQuery(limit: 10), now: now + 100)
         #expect(page1.map(\.id) == (20..<30).reversed().map { String(format: "s%02d", $0) })
@@ -170,7 +172,7 @@ struct SessionStoreTests {
     func auditAppendOnly() throws {
         let f = try StoreFixture()
         try f.store.appendAudit(AuditEntry(at: now, actor: "a", action: "x", target: "t"))
-        try f.store.withConnection { db throws in
+        try f.sqlite.withConnection { db throws in
             #expect(throws: SQLiteError.self) { try db.execute("UPDATE audit SET actor = 'mallory'") }
             #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM audit") }
             #expect(try db.scalarText("SELECT actor FROM audit") == "a")

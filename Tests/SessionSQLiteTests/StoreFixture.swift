@@ -2,19 +2,30 @@ import Foundation
 import SessionCore
 @testable import SessionSQLite
 
-/// A store in a fresh temporary folder, with helpers to make sessions and keys.
+/// The store implementations every contract test runs against.
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, memory
+}
+
+/// A store (SQLite in a fresh temporary folder, or in memory), with helpers to make
+/// sessions and keys.
 final class StoreFixture {
     let folder: URL
     let path: String
-    let store: SQLiteSessionStore
+    let store: any SessionStore
+    /// The SQLite store, for tests of SQLite specifics.
+    var sqlite: SQLiteSessionStore { store as! SQLiteSessionStore }
     let kek: KeyEncryptionKey
     static let now: Double = 1_767_225_600
 
-    init(lifetimes: TokenLifetimes = TokenLifetimes()) throws {
+    init(_ kind: StoreKind = .sqlite, lifetimes: TokenLifetimes = TokenLifetimes()) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("sessions.sqlite").path
-        store = try SQLiteSessionStore(path: path, create: true, lifetimes: lifetimes)
+        switch kind {
+        case .sqlite: store = try SQLiteSessionStore(path: path, create: true, lifetimes: lifetimes)
+        case .memory: store = InMemorySessionStore(lifetimes: lifetimes)
+        }
         kek = try KeyEncryptionKey.load(environment: [:], storePath: path, create: true).key
     }
 

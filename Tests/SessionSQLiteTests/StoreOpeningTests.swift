@@ -8,7 +8,7 @@ struct StoreOpeningTests {
     @Test("an empty file is migrated, and reopening is idempotent")
     func migratesAndReopens() throws {
         let fixture = try StoreFixture()
-        #expect(try fixture.store.schemaVersion() == Schema.latestVersion)
+        #expect(try fixture.sqlite.schemaVersion() == Schema.latestVersion)
         let again = try SQLiteSessionStore(path: fixture.path, create: false)
         #expect(try again.schemaVersion() == Schema.latestVersion)
         let migrations = try again.withConnection { db in try db.scalarInt("SELECT COUNT(*) FROM schema_migrations") }
@@ -19,7 +19,7 @@ struct StoreOpeningTests {
     @Test("WAL, foreign keys and a busy timeout are on")
     func pragmas() throws {
         let fixture = try StoreFixture()
-        try fixture.store.withConnection { db throws in
+        try fixture.sqlite.withConnection { db throws in
             #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
             #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
             #expect(try db.scalarInt("PRAGMA synchronous") == 1)  // NORMAL
@@ -70,7 +70,7 @@ struct StoreOpeningTests {
         try fixture.session()
         let path = fixture.folder.appendingPathComponent("corrupt.sqlite").path
         // A valid header followed by garbage pages.
-        try fixture.store.withConnection { db in try db.execute("VACUUM INTO '\(path)'") }
+        try fixture.sqlite.withConnection { db in try db.execute("VACUUM INTO '\(path)'") }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for i in 100..<bytes.count where i % 7 != 0 { bytes[i] = 0xA5 }
         try bytes.write(to: URL(fileURLWithPath: path))
@@ -97,7 +97,7 @@ struct StoreOpeningTests {
     @Test("a schema newer than the program is refused, and nothing is written")
     func newerSchema() throws {
         let fixture = try StoreFixture()
-        try fixture.store.withConnection { db in try db.execute("PRAGMA user_version = 99") }
+        try fixture.sqlite.withConnection { db in try db.execute("PRAGMA user_version = 99") }
         let before = try Data(contentsOf: URL(fileURLWithPath: fixture.path))
         expectUnusable(fixture.path, containing: "schema version 99")
         #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.path)) == before)

@@ -1,0 +1,326 @@
+import Foundation
+
+/// A `SessionStore` in memory, for tests and for trying things out. It keeps every
+/// guarantee of the protocol (one lock makes each call atomic) but nothing survives the
+/// process.
+public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
+    // All state is touched only while `lock` is held.
+    private let lock = NSLock()
+    private var users: [String: UserRecord] = [:]
+    private var sessionsByID: [String: SessionRecord] = [:]
+    private var tokens: [[UInt8]: RefreshTokenRecord] = [:]
+    private var tokenOrder: [String: [[UInt8]]] = [:]
+    private var keys: [SigningKeyRecord] = []
+    private var revocationLog: [RevocationEvent] = []
+    private var audit: [AuditEntry] = []
+    private var nextSequence: Int64 = 1
+    public let lifetimes: TokenLifetimes
+
+    public init(lifetimes: TokenLifetimes = TokenLifetimes()) { self.lifetimes = lifetimes }
+
+    private func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func record(_ entry: AuditEntry) {
+        var entry = entry
+        entry.id = Int64(audit.count + 1)
+        audit.append(entry)
+    }
+
+    private func revoke(_ kind: RevocationKind, _ target: String, at: Double, until: Double) {
+        revocationLog.append(RevocationEvent(sequence: nextSequence, kind: kind, target: target, at: at, expiresAt: until))
+        nextSequence += 1
+    }
+
+    // MARK: Users
+
+    public func addUser(_ user: UserRecord, audit context: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            guard users[user.name.lowercased()] == nil else { throw .refused("user \(user.name) already exists") }
+            users[user.name.lowercased()] = user
+            record(AuditEntry(at: context.at, actor: context.actor, action: "user.add", target: user.name, reason: context.reason))
+        }
+    }
+
+    public func user(named name: String) throws(StoreError) -> UserRecord? {
+        try locked { users[name.lowercased()] }
+    }
+
+    public func revokeUser(_ name: String, audit context: AuditContext) throws(StoreError) -> Int {
+        try locked { () throws(StoreError) -> Int in
+            let key = name.lowercased()
+            let owned = sessionsByID.values.filter { $0.user.lowercased() == key }
+            guard users[key] != nil || !owned.isEmpty else { throw .notFound("no user \(name)") }
+            if users[key] == nil { users[key] = UserRecord(name: name, passwordHash: "!", createdAt: context.at, disabled: true) }
+            users[key]?.notBefore = context.at
+            var count = 0
+            for session in owned where session.state(at: context.at) == .active {
+                sessionsByID[session.id]?.revokedAt = context.at
+                sessionsByID[session.id]?.revokeReason = context.reason
+                sessionsByID[session.id]?.revokedBy = context.actor
+                count += 1
+            }
+            revoke(.user, name, at: context.at, until: lifetimes.horizon(after: context.at))
+            record(AuditEntry(at: context.at, actor: context.actor, action: "user.revoke", target: name, reason: context.reason,
+                              detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(context.at)) refused"))
+            return count
+        }
+    }
+
+    // MARK: Sessions
+
+    public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
+        try importSessions([ImportedSession(session: session, family: [
+            RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip),
+        ])])
+    }
+
+    public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            for item in batch where sessionsByID[item.session.id] != nil { throw .refused("session \(item.session.id) already exists") }
+            for item in batch {
+                sessionsByID[item.session.id] = item.session
+                for token in item.family {
+                    tokens[token.hash] = token
+                    tokenOrder[item.session.id, default: []].append(token.hash)
+                }
+            }
+        }
+    }
+
+    public func prepareBulkImport() throws(StoreError) {}
+    public func finishBulkImport() throws(StoreError) {}
+
+    public func session(id: String) throws(StoreError) -> SessionRecord? {
+        try locked { sessionsByID[id] }
+    }
+
+    public func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord] {
+        try locked {
+            func prefix(_ value: String, _ prefix: String) -> Bool { value.lowercased().hasPrefix(prefix.lowercased()) }
+            let matching = sessionsByID.values.filter { s in
+                if let user = query.user, s.user.lowercased() != user.lowercased() { return false }
+                if let ip = query.ipPrefix, !prefix(s.ip, ip) { return false }
+                if let client = query.client, s.client != client { return false }
+                if let text = query.text, !text.isEmpty, !(prefix(s.user, text) || prefix(s.ip, text) || prefix(s.client, text)) { return false }
+                if let state = query.state, s.state(at: now) != state { return false }
+                if let after = query.after, !(s.createdAt < after.createdAt || (s.createdAt == after.createdAt && s.id < after.id)) { return false }
+                return true
+            }
+            let sorted = matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            return Array(sorted.prefix(max(0, query.limit)))
+        }
+    }
+
+    public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
+        try locked {
+            let all = Array(sessionsByID.values)
+            let active = all.filter { $0.state(at: now) == .active }
+            return SessionCounts(active: active.count, revokedToday: all.filter { ($0.revokedAt ?? 0) >= now - 86_400 }.count,
+                                 expiringWithinHour: active.filter { min($0.expiresAt, $0.idleExpiresAt) <= now + 3600 }.count,
+                                 total: all.count)
+        }
+    }
+
+    public func revokeSessions(ids: [String], audit context: AuditContext) throws(StoreError) -> Int {
+        try locked { () throws(StoreError) -> Int in
+            for id in ids where sessionsByID[id] == nil { throw .notFound("no session \(id)") }
+            var count = 0
+            for id in ids where sessionsByID[id]!.state(at: context.at) == .active {
+                sessionsByID[id]!.revokedAt = context.at
+                sessionsByID[id]!.revokeReason = context.reason
+                sessionsByID[id]!.revokedBy = context.actor
+                revoke(.session, id, at: context.at, until: lifetimes.horizon(after: context.at))
+                record(AuditEntry(at: context.at, actor: context.actor, action: "session.revoke", target: id, reason: context.reason,
+                                  detail: "user \(sessionsByID[id]!.user)"))
+                count += 1
+            }
+            return count
+        }
+    }
+
+    public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
+        try locked { (tokenOrder[sessionID] ?? []).compactMap { tokens[$0] }.sorted { $0.issuedAt < $1.issuedAt } }
+    }
+
+    public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
+                                   policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
+        try locked {
+            guard let token = tokens[presentedHash], var session = sessionsByID[token.sessionID] else { return .unknownToken }
+            switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
+            case .rotate:
+                tokens[presentedHash]?.spentAt = now
+                tokens[presentedHash]?.successorHash = successorHash
+                tokens[successorHash] = RefreshTokenRecord(hash: successorHash, sessionID: session.id, parentHash: presentedHash, issuedAt: now, issuedIP: ip)
+                tokenOrder[session.id, default: []].append(successorHash)
+                session.lastUsedAt = now
+                session.idleExpiresAt = min(session.expiresAt, now + policy.idleTimeout)
+                session.rotations += 1
+                session.ip = ip
+                sessionsByID[session.id] = session
+                return .rotated(session)
+            case .replay:
+                return .replayedWithinGrace(session)
+            case .revokeFamily:
+                session.revokedAt = now
+                session.revokeReason = "refresh token reuse"
+                session.revokedBy = "system"
+                sessionsByID[session.id] = session
+                tokens[presentedHash]?.reusedAt = now
+                revoke(.session, session.id, at: now, until: lifetimes.horizon(after: now))
+                record(AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id, reason: "spent refresh token presented again",
+                                  detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
+                return .reuseDetected(session)
+            case .ended(let state):
+                return .sessionEnded(session, state)
+            }
+        }
+    }
+
+    // MARK: Keys
+
+    public func signingKeys() throws(StoreError) -> [SigningKeyRecord] {
+        try locked { keys.sorted { ($0.createdAt, $1.kid) > ($1.createdAt, $0.kid) } }
+    }
+
+    private func index(of kid: String) throws(StoreError) -> Int {
+        guard let index = keys.firstIndex(where: { $0.kid == kid }) else { throw .notFound("no signing key \(kid)") }
+        return index
+    }
+
+    private func insert(_ key: SigningKeyRecord) throws(StoreError) {
+        guard !keys.contains(where: { $0.kid == key.kid }) else { throw .refused("a signing key with kid \(key.kid) already exists") }
+        keys.append(key)
+    }
+
+    public func addSigningKey(_ key: SigningKeyRecord, audit context: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            var key = key
+            key.state = keys.contains { $0.state == .active } ? .next : .active
+            if key.state == .active { key.activatedAt = context.at }
+            try insert(key)
+            record(AuditEntry(at: context.at, actor: context.actor, action: "key.add", target: key.kid, reason: context.reason,
+                              detail: "\(key.algorithm), \(key.state.rawValue)"))
+        }
+    }
+
+    /// See `SQLiteSessionStore.activateSuccessor`: the same steps on arrays.
+    private func activateSuccessor(fresh: SigningKeyRecord, at now: Double, oldState: KeyState) throws(StoreError) -> (String, String?) {
+        let oldIndex = keys.firstIndex { $0.state == .active }
+        if let oldIndex {
+            keys[oldIndex].state = oldState
+            if oldState == .revoked { keys[oldIndex].revokedAt = now } else { keys[oldIndex].retiringAt = now }
+        }
+        let waiting = keys.indices.filter { keys[$0].state == .next }.min { (keys[$0].createdAt, keys[$0].kid) < (keys[$1].createdAt, keys[$1].kid) }
+        let newKid: String
+        if let waiting {
+            keys[waiting].state = .active
+            keys[waiting].activatedAt = now
+            newKid = keys[waiting].kid
+        } else {
+            var key = fresh
+            key.state = .active
+            key.activatedAt = now
+            try insert(key)
+            newKid = key.kid
+        }
+        return (newKid, oldIndex.map { keys[$0].kid })
+    }
+
+    public func rotateSigningKeys(fresh: SigningKeyRecord, audit context: AuditContext) throws(StoreError) -> String {
+        try locked { () throws(StoreError) -> String in
+            let (newKid, oldKid) = try activateSuccessor(fresh: fresh, at: context.at, oldState: .retiring)
+            record(AuditEntry(at: context.at, actor: context.actor, action: "key.rotate", target: newKid, reason: context.reason,
+                              detail: oldKid.map { "\($0) now retiring" } ?? "first active key"))
+            return newKid
+        }
+    }
+
+    public func retireSigningKey(kid: String, audit context: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            let i = try index(of: kid)
+            switch keys[i].state {
+            case .active: throw .refused("key \(kid) is active: rotate to another key first")
+            case .retired: throw .refused("key \(kid) is already retired")
+            case .revoked: throw .refused("key \(kid) is revoked")
+            case .next, .retiring:
+                keys[i].state = .retired
+                keys[i].retiredAt = context.at
+                record(AuditEntry(at: context.at, actor: context.actor, action: "key.retire", target: kid, reason: context.reason))
+            }
+        }
+    }
+
+    public func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit context: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            let i = try index(of: kid)
+            let state = keys[i].state
+            var detail: String
+            switch state {
+            case .revoked: throw .refused("key \(kid) is already revoked")
+            case .active:
+                let (newKid, _) = try activateSuccessor(fresh: fresh, at: context.at, oldState: .revoked)
+                detail = "was active; \(newKid) now signs"
+            case .next, .retiring, .retired:
+                keys[i].state = .revoked
+                keys[i].revokedAt = context.at
+                detail = "was \(state.rawValue)"
+            }
+            revoke(.key, kid, at: context.at, until: lifetimes.horizon(after: context.at))
+            record(AuditEntry(at: context.at, actor: context.actor, action: "key.revoke", target: kid, reason: context.reason, detail: detail))
+        }
+    }
+
+    public func retireExpiredKeys(at now: Double) throws(StoreError) -> [String] {
+        try locked {
+            var retired: [String] = []
+            for i in keys.indices where keys[i].state == .retiring {
+                guard let retiringAt = keys[i].retiringAt, retiringAt + lifetimes.maxAccessTokenLifetime + lifetimes.leeway <= now else { continue }
+                keys[i].state = .retired
+                keys[i].retiredAt = now
+                retired.append(keys[i].kid)
+                record(AuditEntry(at: now, actor: "system", action: "key.retire", target: keys[i].kid, reason: "no token it signed can still be alive"))
+            }
+            return retired
+        }
+    }
+
+    // MARK: Revocation and audit
+
+    public func revokeTokenID(_ jti: String, expiresAt: Double, audit context: AuditContext) throws(StoreError) {
+        try locked {
+            revoke(.jti, jti, at: context.at, until: expiresAt)
+            record(AuditEntry(at: context.at, actor: context.actor, action: "token.revoke", target: jti, reason: context.reason))
+        }
+    }
+
+    public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
+        try locked { Array(revocationLog.filter { $0.sequence > after }.prefix(limit)) }
+    }
+
+    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict? {
+        try locked {
+            if let kid, keys.contains(where: { $0.kid == kid && $0.state == .revoked }) { return .key(kid) }
+            if let user, let cutoff = users[user.lowercased()]?.notBefore, (issuedAt ?? 0) < cutoff { return .userCutoff(user, cutoff) }
+            if let sessionID, sessionsByID[sessionID]?.revokedAt != nil
+                || revocationLog.contains(where: { $0.kind == .session && $0.target == sessionID }) { return .session(sessionID) }
+            if let tokenID, revocationLog.contains(where: { $0.kind == .jti && $0.target == tokenID }) { return .tokenID(tokenID) }
+            return nil
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
+        try locked { record(entry) }
+    }
+
+    public func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry] {
+        try locked {
+            let sorted = audit.sorted { ($0.at, $0.id) > ($1.at, $1.id) }
+            let after = sorted.filter { entry in before.map { entry.at < $0.at || (entry.at == $0.at && entry.id < $0.id) } ?? true }
+            return Array(after.prefix(limit))
+        }
+    }
+}
