@@ -36,20 +36,23 @@ test: deps
 	swift test --skip-build
 	SESSIONCTL="$(BIN)/sessionctl" python3 -m pytest -q Tests/interop
 
-## Until the console lands: generate a key, sign a token, decode and verify it.
+## Seed data/demo.sqlite when absent, then a tour of the store commands (the console comes next).
+DEMO_DB := data/demo.sqlite
 demo: build
-	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
-	ctl="$(BIN)/sessionctl"; \
-	echo "$$ sessionctl keys generate --alg ES256 --kid demo-key > key.json"; \
-	"$$ctl" keys generate --alg ES256 --kid demo-key > "$$dir/key.json"; \
-	now=$$(date +%s); claims="{\"iss\":\"https://auth.example\",\"sub\":\"alice\",\"aud\":\"orders\",\"iat\":$$now,\"exp\":$$((now+300)),\"jti\":\"demo-1\"}"; \
-	echo "$$ sessionctl token sign --jwk key.json --typ at+jwt '$$claims'"; \
-	token=$$("$$ctl" token sign --jwk "$$dir/key.json" --typ at+jwt "$$claims"); echo "$$token"; echo; \
-	echo "$$ sessionctl token decode TOKEN"; "$$ctl" token decode "$$token"; echo; \
-	echo "$$ sessionctl token verify --jwk key.json --issuer https://auth.example --audience orders --typ at+jwt TOKEN"; \
-	"$$ctl" token verify --jwk "$$dir/key.json" --issuer https://auth.example --audience orders --typ at+jwt "$$token"; echo; \
-	echo "$$ sessionctl token verify --jwk key.json --audience billing TOKEN"; \
-	"$$ctl" token verify --jwk "$$dir/key.json" --audience billing "$$token" || echo "(exit $$?)"
+	@set -e; ctl="$(BIN)/sessionctl"; db="$(DEMO_DB)"; \
+	if [ ! -f "$$db" ]; then "$$ctl" demo seed --db "$$db" --sessions 20000; fi; \
+	run() { echo; echo "$$ sessionctl $$*"; "$$ctl" "$$@"; }; \
+	run sessions list --db "$$db" --state active --limit 8; \
+	run keys list --db "$$db"; \
+	run audit list --db "$$db" --limit 6; \
+	sid=$$("$$ctl" sessions list --db "$$db" --state active --limit 1 --json | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; print(s["id"], s["user"])'); \
+	set -- $$sid; now=$$(date +%s); \
+	claims="{\"iss\":\"https://auth.example\",\"sub\":\"$$2\",\"sid\":\"$$1\",\"jti\":\"demo-$$now\",\"iat\":$$now,\"exp\":$$((now+300))}"; \
+	echo; echo "$$ sessionctl token sign --db $$db --typ at+jwt '$$claims'"; \
+	token=$$("$$ctl" token sign --db "$$db" --typ at+jwt "$$claims"); echo "$$token"; \
+	run token verify --db "$$db" --typ at+jwt "$$token"; \
+	run sessions revoke "$$1" --reason "demo: revoked from make demo" --db "$$db"; \
+	run token verify --db "$$db" "$$token" || echo "(exit $$?)"
 
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000

@@ -22,6 +22,15 @@ extension SQLiteSessionStore {
         }
     }
 
+    public func setUserDisabled(_ name: String, disabled: Bool, audit: AuditContext) throws(StoreError) {
+        try write { db in
+            try db.run("UPDATE users SET disabled = ? WHERE name = ?", [.integer(disabled ? 1 : 0), .text(name)])
+            guard db.changes == 1 else { throw StoreError.notFound("no user \(name)") }
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: disabled ? "user.disable" : "user.enable",
+                                           target: name, reason: audit.reason))
+        }
+    }
+
     @discardableResult
     public func revokeUser(_ name: String, audit: AuditContext) throws(StoreError) -> Int {
         try write { db in

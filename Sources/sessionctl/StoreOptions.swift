@@ -8,6 +8,13 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("The store (default: $SESSIONCTL_DB, else data/sessions.sqlite).", valueName: "PATH"))
     var path: String?
 
+    @Option(help: ArgumentHelp("normal (default: a commit survives a crash of the process) or full (also a power loss; slower).", valueName: "MODE"))
+    var synchronous: String = "normal"
+
+    func validate() throws {
+        guard SQLiteSynchronous(rawValue: synchronous.uppercased()) != nil else { throw ValidationError("--synchronous must be normal or full") }
+    }
+
     var resolvedPath: String {
         if let path, !path.isEmpty { return path }
         if let env = ProcessInfo.processInfo.environment["SESSIONCTL_DB"], !env.isEmpty { return env }
@@ -17,7 +24,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store; a store that cannot be used exits 64 with one line.
     func open(create: Bool = false) throws -> SQLiteSessionStore {
         do {
-            return try SQLiteSessionStore(path: resolvedPath, create: create)
+            return try SQLiteSessionStore(path: resolvedPath, create: create, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
         } catch {
             throw storeFailure(error)
         }

@@ -7,7 +7,7 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Add users and revoke everything a user holds.",
-        subcommands: [UsersAdd.self, UsersRevoke.self]
+        subcommands: [UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersRevoke.self]
     )
 }
 
@@ -54,5 +54,35 @@ struct UsersRevoke: ParsableCommand {
         let db = try store.open()
         let count = try withStore { try db.revokeUser(user, audit: audit.context()) }
         printOut("revoked \(user): \(count) active session\(count == 1 ? "" : "s") ended; earlier tokens refused")
+    }
+}
+
+/// `sessionctl users disable USER --reason R --db P`
+struct UsersDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop a user from logging in (existing sessions stay; use revoke to end them).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
+    @Argument(help: "The user name.") var user: String
+
+    func run() throws {
+        let db = try store.open()
+        try withStore { try db.setUserDisabled(user, disabled: true, audit: audit.context()) }
+        printOut("disabled \(user)")
+    }
+}
+
+/// `sessionctl users enable USER --reason R --db P`
+struct UsersEnable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "Let a disabled user log in again.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var audit: AuditOptions
+    @Argument(help: "The user name.") var user: String
+
+    func run() throws {
+        let db = try store.open()
+        try withStore { try db.setUserDisabled(user, disabled: false, audit: audit.context()) }
+        printOut("enabled \(user)")
     }
 }

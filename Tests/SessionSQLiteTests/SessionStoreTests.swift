@@ -144,6 +144,9 @@ struct SessionStoreTests {
         #expect(try f.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: now + 5, kid: nil) == .userCutoff("alice", now + 10))
         #expect(try f.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: now + 20, kid: nil) == nil)
         #expect(throws: StoreError.self) { try f.store.revokeUser("nobody", audit: f.audit()) }
+        try f.store.setUserDisabled("alice", disabled: true, audit: f.audit())
+        #expect(try f.store.user(named: "Alice")?.disabled == true)
+        #expect(throws: StoreError.notFound("no user nobody")) { try f.store.setUserDisabled("nobody", disabled: true, audit: f.audit()) }
         #expect(throws: StoreError.refused("user alice already exists")) {
             try f.store.addUser(UserRecord(name: "alice", passwordHash: "x", createdAt: now), audit: f.audit())
         }

@@ -105,6 +105,10 @@ def test_users_add_and_revoke(store, sessionctl):
     db = sqlite3.connect(store)
     stored = db.execute("SELECT password_hash FROM users WHERE name = 'zed'").fetchone()[0]
     assert stored.startswith("scrypt$") and "correct horse" not in stored
+    assert sessionctl("users", "disable", "zed", "--reason", "vacation", "--db", store).code == 0
+    assert sqlite3.connect(store).execute("SELECT disabled FROM users WHERE name = 'zed'").fetchone()[0] == 1
+    assert sessionctl("users", "enable", "zed", "--reason", "back", "--db", store).code == 0
+    assert sessionctl("users", "disable", "ghost", "--reason", "x", "--db", store).code == 1
     victim = next(r["user"] for r in sessions(sessionctl, store, "--state", "active"))
     result = sessionctl("users", "revoke", victim, "--reason", "left", "--db", store)
     assert result.code == 0, result
@@ -264,3 +268,9 @@ def test_revocations_survive_kill_9(store, sessionctl):
     assert all(states[i] == "revoked" for i in reported)
     db = sqlite3.connect(store)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_synchronous_full_option(tmp_path, sessionctl):
+    path = str(tmp_path / "f.sqlite")
+    assert sessionctl("keys", "rotate", "--reason", "x", "--synchronous", "full", "--db", path).code == 0
+    assert sessionctl("keys", "list", "--synchronous", "bogus", "--db", path).code == 64

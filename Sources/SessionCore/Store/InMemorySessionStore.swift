@@ -49,6 +49,14 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { users[name.lowercased()] }
     }
 
+    public func setUserDisabled(_ name: String, disabled: Bool, audit context: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            guard users[name.lowercased()] != nil else { throw .notFound("no user \(name)") }
+            users[name.lowercased()]?.disabled = disabled
+            record(AuditEntry(at: context.at, actor: context.actor, action: disabled ? "user.disable" : "user.enable", target: name, reason: context.reason))
+        }
+    }
+
     public func revokeUser(_ name: String, audit context: AuditContext) throws(StoreError) -> Int {
         try locked { () throws(StoreError) -> Int in
             let key = name.lowercased()

@@ -72,6 +72,9 @@ public protocol SessionStore: AnyObject, Sendable {
     func addUser(_ user: UserRecord, audit: AuditContext) throws(StoreError)
     /// The user, or nil.
     func user(named name: String) throws(StoreError) -> UserRecord?
+    /// Disables (or re-enables) a user: a disabled user cannot log in. `.notFound` for an
+    /// unknown user.
+    func setUserDisabled(_ name: String, disabled: Bool, audit: AuditContext) throws(StoreError)
     /// Sets the user cutoff to `audit.at` and revokes every active session of the user;
     /// returns how many sessions it revoked. `.notFound` for an unknown user.
     @discardableResult
