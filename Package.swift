@@ -42,11 +42,17 @@ let package = Package(
             dependencies: ["SessionCore", "CSQLite"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNCurses"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sessionctl",
             dependencies: [
                 "SessionCore",
                 "SessionSQLite",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -10,6 +10,10 @@
 #include <ncursesw/curses.h>
 
 /* Globals and macros Swift cannot import (or rejects under strict concurrency). */
+/* wcwidth is declared only under _XOPEN_SOURCE in glibc. */
+extern int wcwidth(wchar_t c);
+static inline int shim_wcwidth(wchar_t c) { return wcwidth(c); }
+
 static inline WINDOW *shim_stdscr(void) { return stdscr; }
 static inline int shim_lines(void) { return LINES; }
 static inline int shim_cols(void) { return COLS; }

@@ -95,10 +95,38 @@ extension SQLiteSessionStore {
             clauses.append("(created_at < ? OR (created_at = ? AND id < ?))")
             values += [.real(after.createdAt), .real(after.createdAt), .text(after.id)]
         }
+        if let from = query.from {
+            clauses.append("(created_at < ? OR (created_at = ? AND id <= ?))")
+            values += [.real(from.createdAt), .real(from.createdAt), .text(from.id)]
+        }
+        if let before = query.before {
+            clauses.append("(created_at > ? OR (created_at = ? AND id > ?))")
+            values += [.real(before.createdAt), .real(before.createdAt), .text(before.id)]
+        }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         values.append(.integer(Int64(max(0, query.limit))))
-        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try withConnection { db in try db.query(sql, values, Self.session) }
+        // Rows nearest a "before" key, or the oldest rows, come from an ascending scan.
+        let ascending = query.before != nil || query.oldest
+        let order = ascending ? "created_at ASC, id ASC" : "created_at DESC, id DESC"
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(order) LIMIT ?"
+        let rows = try withConnection { db in try db.query(sql, values, Self.session) }
+        return ascending ? rows.reversed() : rows
+    }
+
+    public func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram {
+        let start = now - bucket * Double(buckets)
+        return try withConnection { db in
+            func histogram(_ column: String) throws -> [Int] {
+                var counts = [Int](repeating: 0, count: buckets)
+                let rows = try db.query("""
+                    SELECT CAST((\(column) - ?) / ? AS INTEGER), COUNT(*) FROM sessions
+                    WHERE \(column) >= ? AND \(column) < ? GROUP BY 1
+                    """, [.real(start), .real(bucket), .real(start), .real(now)]) { ($0.int(0), $0.int(1)) }
+                for (index, count) in rows where index >= 0 && index < buckets { counts[index] = count }
+                return counts
+            }
+            return ActivityHistogram(logins: try histogram("created_at"), revocations: try histogram("revoked_at"))
+        }
     }
 
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {

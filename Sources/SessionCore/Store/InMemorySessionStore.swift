@@ -116,10 +116,30 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 if let text = query.text, !text.isEmpty, !(prefix(s.user, text) || prefix(s.ip, text) || prefix(s.client, text)) { return false }
                 if let state = query.state, s.state(at: now) != state { return false }
                 if let after = query.after, !(s.createdAt < after.createdAt || (s.createdAt == after.createdAt && s.id < after.id)) { return false }
+                if let from = query.from, !(s.createdAt < from.createdAt || (s.createdAt == from.createdAt && s.id <= from.id)) { return false }
+                if let before = query.before, !(s.createdAt > before.createdAt || (s.createdAt == before.createdAt && s.id > before.id)) { return false }
                 return true
             }
             let sorted = matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            if query.before != nil || query.oldest { return Array(sorted.suffix(max(0, query.limit))) }
             return Array(sorted.prefix(max(0, query.limit)))
+        }
+    }
+
+    public func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram {
+        try locked {
+            let start = now - bucket * Double(buckets)
+            var logins = [Int](repeating: 0, count: buckets)
+            var revocations = [Int](repeating: 0, count: buckets)
+            for s in sessionsByID.values {
+                let i = Int(((s.createdAt - start) / bucket).rounded(.down))
+                if s.createdAt < now, i >= 0, i < buckets { logins[i] += 1 }
+                if let r = s.revokedAt, r < now {
+                    let j = Int(((r - start) / bucket).rounded(.down))
+                    if j >= 0, j < buckets { revocations[j] += 1 }
+                }
+            }
+            return ActivityHistogram(logins: logins, revocations: revocations)
         }
     }
 

@@ -94,6 +94,9 @@ public protocol SessionStore: AnyObject, Sendable {
     func session(id: String) throws(StoreError) -> SessionRecord?
     /// Sessions matching `query`, newest first.
     func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord]
+    /// Logins (sessions created) and session revocations per `bucket` seconds over the
+    /// `buckets` buckets ending at `now`, oldest first.
+    func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram
     /// Headline counts at `now`.
     func sessionCounts(now: Double) throws(StoreError) -> SessionCounts
     /// Revokes the given active sessions; returns how many it revoked. `.notFound` when an
