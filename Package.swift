@@ -47,12 +47,18 @@ let package = Package(
             dependencies: ["CNCurses"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SessionConsole",
+            dependencies: ["SessionCore", "SessionSQLite", "TerminalUI"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sessionctl",
             dependencies: [
                 "SessionCore",
                 "SessionSQLite",
                 "TerminalUI",
+                "SessionConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

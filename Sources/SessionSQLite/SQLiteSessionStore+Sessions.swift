@@ -129,6 +129,14 @@ extension SQLiteSessionStore {
         }
     }
 
+    public func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int {
+        try withConnection { db in
+            Int(try db.scalarInt("""
+                SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ? AND last_used_at >= ?
+                """, [.real(now), .real(now), .real(since)]))
+        }
+    }
+
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
         try withConnection { db in
             let active = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?", [.real(now), .real(now)])

@@ -143,6 +143,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    public func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int {
+        try locked { sessionsByID.values.filter { $0.state(at: now) == .active && $0.lastUsedAt >= since }.count }
+    }
+
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
         try locked {
             let all = Array(sessionsByID.values)

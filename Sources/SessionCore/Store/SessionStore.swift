@@ -97,6 +97,8 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Logins (sessions created) and session revocations per `bucket` seconds over the
     /// `buckets` buckets ending at `now`, oldest first.
     func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram
+    /// Active sessions last used at or after `since`: their access tokens may still be alive.
+    func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int
     /// Headline counts at `now`.
     func sessionCounts(now: Double) throws(StoreError) -> SessionCounts
     /// Revokes the given active sessions; returns how many it revoked. `.notFound` when an

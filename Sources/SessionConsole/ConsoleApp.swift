@@ -1,0 +1,68 @@
+import SessionCore
+import TerminalUI
+
+/// The console's loop: draw the state, wait for input (at most a second, so changes other
+/// processes make appear within a second), handle it, run the effects, feed the answers back.
+public final class ConsoleApp {
+    public private(set) var state: ConsoleState
+    private let backend: any TerminalBackend
+    private let runner: EffectRunner
+    private var theme: Theme
+    private let themesFolder: String
+    private let monochrome: Bool
+    private let clock: () -> Double
+
+    public init(state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme, themesFolder: String,
+                monochrome: Bool, clock: @escaping () -> Double) {
+        self.state = state
+        self.backend = backend
+        self.runner = runner
+        self.theme = monochrome ? theme.monochrome : theme
+        self.themesFolder = themesFolder
+        self.monochrome = monochrome
+        self.clock = clock
+    }
+
+    /// Applies an event and runs every effect it causes, to quiescence.
+    public func dispatch(_ event: ConsoleEvent) {
+        var queue = state.handle(event)
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            if case .setTheme(let name) = effect, let loaded = try? Theme.load(named: name, from: themesFolder) {
+                theme = monochrome ? loaded.monochrome : loaded
+            }
+            if let answer = runner.run(effect) { queue += state.handle(answer) }
+        }
+    }
+
+    /// Draws the current state.
+    public func draw() {
+        backend.draw(ConsoleRenderer(theme: theme).render(state))
+    }
+
+    /// Runs until the user quits. `maxIdleTicks` stops a headless run that has no more input.
+    public func run(maxIdleTicks: Int? = nil) {
+        var queue = state.start()
+        while !queue.isEmpty {
+            if let answer = runner.run(queue.removeFirst()) { queue += state.handle(answer) }
+        }
+        var lastTick = clock()
+        var idle = 0
+        while !state.quitRequested {
+            draw()
+            let event = backend.nextEvent(timeoutMilliseconds: 250)
+            if case .tick = event {
+                idle += 1
+                if let maxIdleTicks, idle >= maxIdleTicks { return }
+            } else {
+                idle = 0
+                dispatch(.terminal(TerminalEventBox(event)))
+            }
+            let now = clock()
+            if now - lastTick >= 1 {
+                lastTick = now
+                dispatch(.tick(now: now))
+            }
+        }
+    }
+}

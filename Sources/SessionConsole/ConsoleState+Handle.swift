@@ -1,0 +1,479 @@
+import SessionCore
+import TerminalUI
+
+extension ConsoleState {
+    /// Applies `event`; returns the effects to run. Pure: no I/O, no clock.
+    public mutating func handle(_ event: ConsoleEvent) -> [ConsoleEffect] {
+        switch event {
+        case .terminal(let box): return handleTerminal(box.event)
+        case .tick(let now): return tick(now)
+        case .sessionsLoaded(let loaded, let mode): applySessions(loaded, mode); return []
+        case .detailLoaded(let session, let history):
+            detail = session
+            self.history = history
+            return []
+        case .keysLoaded(let keys, let impact):
+            self.keys = keys
+            keyImpact = impact
+            keyCursor = min(keyCursor, max(0, keys.count - 1))
+            return []
+        case .auditLoaded(let entries):
+            audit = entries
+            auditCursor = min(auditCursor, max(0, visibleAudit.count - 1))
+            return []
+        case .countsLoaded(let counts, let activity):
+            self.counts = counts
+            self.activity = activity
+            return []
+        case .confirmReady(let action, let reason, let summary):
+            mode = .confirm(action, reason: reason, summary: summary)
+            return []
+        case .performed(let message):
+            status = (message, false)
+            return refreshAfterChange()
+        case .failed(let message):
+            status = (message, true)
+            return []
+        case .inspected(let inspection, let token):
+            self.inspection = inspection
+            inspectedToken = token
+            revealed = false
+            if view != .inspector { push(.inspector) }
+            mode = .normal
+            return []
+        case .themeChanged(let name):
+            themeName = name
+            status = ("theme \(name)", false)
+            return []
+        }
+    }
+
+    private mutating func tick(_ now: Double) -> [ConsoleEffect] {
+        self.now = now
+        switch view {
+        case .sessions: return [reloadWindow(), .loadCounts]
+        case .keys: return [.loadKeys]
+        case .audit: return [.loadAudit]
+        case .detail: return detail.map { [.loadDetail($0.id)] } ?? []
+        case .inspector, .help: return []
+        }
+    }
+
+    /// Reloads the visible window, keeping the selected session selected.
+    func reloadWindow() -> ConsoleEffect {
+        var query = filterQuery
+        if !atNewest, let first = rows.first { query.from = (first.createdAt, first.id) }
+        return .loadSessions(query, .replace(selectID: selected?.id, cursor: cursor))
+    }
+
+    private mutating func refreshAfterChange() -> [ConsoleEffect] {
+        marks.removeAll()
+        switch view {
+        case .keys: return [.loadKeys]
+        case .detail: return detail.map { [.loadDetail($0.id), reloadWindow()] } ?? []
+        default: return [reloadWindow(), .loadCounts]
+        }
+    }
+
+    private mutating func applySessions(_ loaded: [SessionRecord], _ mode: SessionsLoadMode) {
+        switch mode {
+        case .replace(let selectID, let cursor):
+            rows = loaded
+            if let selectID, let index = rows.firstIndex(where: { $0.id == selectID }) {
+                self.cursor = index
+            } else {
+                self.cursor = min(cursor, max(0, rows.count - 1))
+            }
+        case .nextPage:
+            guard !loaded.isEmpty else {
+                cursor = max(0, rows.count - 1)
+                return
+            }
+            rows = loaded
+            atNewest = false
+            cursor = min(cursor, rows.count - 1)
+        case .below:
+            guard !loaded.isEmpty else { return }
+            rows.append(contentsOf: loaded)
+            let overflow = rows.count - pageSize
+            if overflow > 0 {
+                rows.removeFirst(overflow)
+                atNewest = false
+            }
+            cursor = rows.count - loaded.count
+        case .above:
+            if loaded.isEmpty {
+                atNewest = true
+                return
+            }
+            rows.insert(contentsOf: loaded, at: 0)
+            if rows.count > pageSize { rows.removeLast(rows.count - pageSize) }
+            cursor = loaded.count - 1
+        }
+    }
+
+    mutating func push(_ next: ConsoleView) {
+        if view != next { previousViews.append(view) }
+        view = next
+    }
+
+    mutating func goBack() -> [ConsoleEffect] {
+        guard let previous = previousViews.popLast() else { return [] }
+        view = previous
+        return previous == .sessions ? [reloadWindow()] : []
+    }
+
+    // MARK: Terminal input
+
+    private mutating func handleTerminal(_ event: TerminalEvent) -> [ConsoleEffect] {
+        switch event {
+        case .resize(let width, let height):
+            self.width = width
+            self.height = height
+            if rows.count > pageSize { rows.removeLast(rows.count - pageSize) }
+            cursor = min(cursor, max(0, rows.count - 1))
+            return [reloadWindow()]
+        case .tick:
+            return []
+        case .paste(let text):
+            return handlePaste(text)
+        case .mouse(let mouse):
+            return handleMouse(mouse)
+        case .key(let key):
+            switch mode {
+            case .normal: return handleKey(key)
+            case .filter(let text): return handleFilterInput(key, text)
+            case .command(let text): return handleCommandInput(key, text)
+            case .reason(let action, let text): return handleReasonInput(key, action, text)
+            case .confirm(let action, let reason, _):
+                mode = .normal
+                if key == .character("y") || key == .character("Y") { return [.perform(action, reason: reason)] }
+                status = ("cancelled", false)
+                return []
+            case .inspectInput(let text): return handleInspectInput(key, text)
+            }
+        }
+    }
+
+    private mutating func handlePaste(_ text: String) -> [ConsoleEffect] {
+        let clean = String(text.filter { !$0.isNewline })
+        switch mode {
+        case .inspectInput(let current):
+            let token = current + clean
+            mode = .normal
+            return [.inspect(token)]
+        case .filter(let current): return setFilter(current + clean)
+        case .command(let current): mode = .command(current + clean); return []
+        case .reason(let action, let current): mode = .reason(action, current + clean); return []
+        case .normal:
+            // A token pasted anywhere opens the inspector on it.
+            return clean.split(separator: ".").count == 3 ? [.inspect(clean)] : []
+        case .confirm: return []
+        }
+    }
+
+    private mutating func handleMouse(_ mouse: MouseEvent) -> [ConsoleEffect] {
+        guard mode == .normal else { return [] }
+        switch mouse.kind {
+        case .wheelUp: return perform(.up) + perform(.up) + perform(.up)
+        case .wheelDown: return perform(.down) + perform(.down) + perform(.down)
+        case .press:
+            let row = mouse.y - 3
+            switch view {
+            case .sessions where rows.indices.contains(row): cursor = row
+            case .keys where keys.indices.contains(row): keyCursor = row
+            case .audit where visibleAudit.indices.contains(row): auditCursor = row
+            default: break
+            }
+            return []
+        }
+    }
+
+    private mutating func handleKey(_ key: Key) -> [ConsoleEffect] {
+        if view == .inspector, key == .enter || key == .character("/") {
+            mode = .inspectInput("")
+            return []
+        }
+        guard let binding = Keymap.action(for: key, in: view) else { return [] }
+        if binding.dangerous && readOnly {
+            status = ("read-only console: \(binding.description) is disabled", true)
+            return []
+        }
+        status = nil
+        return perform(binding.action)
+    }
+
+    mutating func perform(_ action: ConsoleAction) -> [ConsoleEffect] {
+        switch action {
+        case .down: return move(by: 1)
+        case .up: return move(by: -1)
+        case .pageDown: return page(down: true)
+        case .pageUp: return page(down: false)
+        case .top: return jump(top: true)
+        case .bottom: return jump(top: false)
+        case .mark:
+            guard view == .sessions, let id = selected?.id else { return [] }
+            if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
+            return move(by: 1)
+        case .open:
+            guard view == .sessions, let session = selected else { return [] }
+            detail = session
+            history = []
+            detailScroll = 0
+            push(.detail)
+            return [.loadDetail(session.id)]
+        case .back:
+            if view == .sessions {
+                if !marks.isEmpty { marks.removeAll(); return [] }
+                if !filterText.isEmpty { return setFilter("") }
+                return []
+            }
+            if view == .audit, !auditFilter.isEmpty { auditFilter = ""; return [] }
+            return goBack()
+        case .quit:
+            if view == .sessions {
+                quitRequested = true
+                return [.quit]
+            }
+            return goBack()
+        case .filter:
+            mode = .filter(view == .audit ? auditFilter : filterText)
+            return []
+        case .command:
+            mode = .command("")
+            return []
+        case .help:
+            helpScroll = 0
+            push(.help)
+            return []
+        case .inspect:
+            if (view == .sessions || view == .detail), let session = view == .detail ? detail : selected {
+                return [.mintToken(session)]
+            }
+            push(.inspector)
+            mode = .inspectInput("")
+            return []
+        case .revoke:
+            let targets = marks.isEmpty ? (view == .detail ? detail.map { [$0] } ?? [] : selected.map { [$0] } ?? [])
+                : rows.filter { marks.contains($0.id) }
+            let markedElsewhere = marks.subtracting(rows.map(\.id))
+            guard !targets.isEmpty || !markedElsewhere.isEmpty else { return [] }
+            let live = targets.filter { $0.state(at: now) == .active }
+            if live.isEmpty && markedElsewhere.isEmpty {
+                let one = targets[0]
+                status = (targets.count == 1 ? "session of \(one.user) is already \(one.state(at: now).rawValue)" : "those sessions are already revoked or expired", true)
+                return []
+            }
+            let ids = live.map(\.id) + markedElsewhere.sorted()
+            mode = .reason(.revokeSessions(ids: ids, users: Array(Set(live.map(\.user))).sorted()), "")
+            return []
+        case .revokeUser:
+            guard let user = (view == .detail ? detail : selected)?.user else { return [] }
+            mode = .reason(.revokeUser(user), "")
+            return []
+        case .rotateKey:
+            guard view == .keys else { return [] }
+            mode = .reason(.rotateKey, "")
+            return []
+        case .retireKey, .revokeKey:
+            guard view == .keys, keys.indices.contains(keyCursor) else { return [] }
+            let key = keys[keyCursor]
+            if action == .retireKey {
+                guard key.state == .next || key.state == .retiring else {
+                    status = ("key \(key.kid.prefix(12))… is \(key.state.rawValue): only next or retiring keys retire", true)
+                    return []
+                }
+                mode = .reason(.retireKey(key.kid), "")
+            } else {
+                guard key.state != .revoked else { status = ("key \(key.kid.prefix(12))… is already revoked", true); return [] }
+                mode = .reason(.revokeKey(key.kid), "")
+            }
+            return []
+        case .reveal:
+            revealed.toggle()
+            return []
+        }
+    }
+
+    private mutating func move(by delta: Int) -> [ConsoleEffect] {
+        switch view {
+        case .sessions:
+            let target = cursor + delta
+            if rows.indices.contains(target) { cursor = target; return [] }
+            var query = filterQuery
+            query.limit = abs(delta)
+            if delta > 0, let last = rows.last {
+                query.after = (last.createdAt, last.id)
+                return [.loadSessions(query, .below)]
+            }
+            if delta < 0, let first = rows.first {
+                query.before = (first.createdAt, first.id)
+                return [.loadSessions(query, .above)]
+            }
+            return []
+        case .keys: keyCursor = clamp(keyCursor + delta, keys.count)
+        case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
+        case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
+        case .help: helpScroll = max(0, min(helpScroll + delta, Keymap.defaults.count - 1))
+        case .inspector: break
+        }
+        return []
+    }
+
+    private func clamp(_ value: Int, _ count: Int) -> Int { max(0, min(value, count - 1)) }
+
+    private mutating func page(down: Bool) -> [ConsoleEffect] {
+        guard view == .sessions else { return move(by: down ? pageSize : -pageSize) }
+        var query = filterQuery
+        if down, let last = rows.last {
+            query.after = (last.createdAt, last.id)
+            return [.loadSessions(query, .nextPage)]
+        }
+        if !down, let first = rows.first {
+            query.before = (first.createdAt, first.id)
+            return [.loadSessions(query, .above)]
+        }
+        return []
+    }
+
+    private mutating func jump(top: Bool) -> [ConsoleEffect] {
+        switch view {
+        case .sessions:
+            var query = filterQuery
+            query.oldest = !top
+            atNewest = top
+            return [.loadSessions(query, .replace(selectID: nil, cursor: top ? 0 : pageSize - 1))]
+        case .keys: keyCursor = top ? 0 : max(0, keys.count - 1)
+        case .audit: auditCursor = top ? 0 : max(0, visibleAudit.count - 1)
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Line input
+
+    /// Applies an edit key to `text`; nil means the key is not an edit.
+    private func edit(_ text: String, _ key: Key) -> String? {
+        switch key {
+        case .character(let c): return text + String(c)
+        case .backspace: return String(text.dropLast())
+        case .control("u"): return ""
+        default: return nil
+        }
+    }
+
+    private mutating func setFilter(_ text: String) -> [ConsoleEffect] {
+        if view == .audit {
+            auditFilter = text
+            auditCursor = 0
+            return []
+        }
+        filterText = text
+        if case .filter = mode { mode = .filter(text) }
+        atNewest = true
+        marks.removeAll()
+        return [.loadSessions(filterQuery, .replace(selectID: nil, cursor: 0))]
+    }
+
+    private mutating func handleFilterInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
+        switch key {
+        case .enter:
+            mode = .normal
+            return []
+        case .escape:
+            mode = .normal
+            return setFilter("")
+        default:
+            guard let next = edit(text, key) else { return [] }
+            mode = .filter(next)
+            return setFilter(next)
+        }
+    }
+
+    /// Commands `:` understands, for completion.
+    public static let commands = ["sessions", "keys", "audit", "inspect", "theme", "help", "q"]
+
+    private mutating func handleCommandInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
+        switch key {
+        case .escape:
+            mode = .normal
+            return []
+        case .tab:
+            let matches = Self.commands.filter { $0.hasPrefix(text) }
+            if matches.count == 1 { mode = .command(matches[0] + (matches[0] == "theme" ? " " : "")) }
+            else if !matches.isEmpty { status = (matches.map { ":" + $0 }.joined(separator: "  "), false) }
+            return []
+        case .enter:
+            mode = .normal
+            return runCommand(text.trimmingCharacters(in: .whitespaces))
+        default:
+            if let next = edit(text, key) { mode = .command(next) }
+            return []
+        }
+    }
+
+    private mutating func runCommand(_ command: String) -> [ConsoleEffect] {
+        let parts = command.split(separator: " ", maxSplits: 1).map(String.init)
+        switch parts.first ?? "" {
+        case "sessions", "s":
+            previousViews.removeAll()
+            view = .sessions
+            return [reloadWindow(), .loadCounts]
+        case "keys", "k":
+            push(.keys)
+            return [.loadKeys]
+        case "audit", "a":
+            push(.audit)
+            return [.loadAudit]
+        case "inspect", "i":
+            push(.inspector)
+            mode = .inspectInput("")
+            return []
+        case "help", "h":
+            push(.help)
+            return []
+        case "theme":
+            guard parts.count == 2 else { status = ("usage: :theme NAME", true); return [] }
+            return [.setTheme(parts[1])]
+        case "q", "quit":
+            quitRequested = true
+            return [.quit]
+        case "":
+            return []
+        default:
+            status = ("unknown command :\(command) (try :sessions :keys :audit :inspect :theme NAME :q)", true)
+            return []
+        }
+    }
+
+    private mutating func handleReasonInput(_ key: Key, _ action: PendingAction, _ text: String) -> [ConsoleEffect] {
+        switch key {
+        case .escape:
+            mode = .normal
+            status = ("cancelled", false)
+            return []
+        case .enter:
+            let reason = text.trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty else { status = ("a reason is required", true); return [] }
+            mode = .normal
+            return [.prepare(action, reason: reason)]
+        default:
+            if let next = edit(text, key) { mode = .reason(action, next) }
+            return []
+        }
+    }
+
+    private mutating func handleInspectInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
+        switch key {
+        case .escape:
+            mode = .normal
+            return inspection == nil ? goBack() : []
+        case .enter:
+            mode = .normal
+            return text.isEmpty ? [] : [.inspect(text)]
+        default:
+            if let next = edit(text, key) { mode = .inspectInput(next) }
+            return []
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import SessionCore
+import TerminalUI
+
+/// The whole console as a value: what is shown, what is typed, what is waiting. It changes
+/// only through `handle(_:)`, which returns the effects to run; it never does I/O.
+public struct ConsoleState: Sendable {
+    /// What the bottom line is doing.
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case filter(String)
+        case command(String)
+        case reason(PendingAction, String)
+        case confirm(PendingAction, reason: String, summary: String)
+        case inspectInput(String)
+    }
+
+    public var view: ConsoleView = .sessions
+    public var previousViews: [ConsoleView] = []
+    public var mode: Mode = .normal
+    public var width: Int
+    public var height: Int
+    public var now: Double
+    public let readOnly: Bool
+    public let storeName: String
+    public var themeName: String
+    public var status: (text: String, error: Bool)?
+
+    // Sessions view.
+    public var rows: [SessionRecord] = []
+    public var cursor = 0
+    public var marks: Set<String> = []
+    public var filterText = ""
+    public var atNewest = true
+    public var counts: SessionCounts?
+    public var activity: ActivityHistogram?
+
+    // Detail view.
+    public var detail: SessionRecord?
+    public var history: [RefreshTokenRecord] = []
+    public var detailScroll = 0
+
+    // Keys view.
+    public var keys: [SigningKeyRecord] = []
+    public var keyCursor = 0
+    public var keyImpact: KeyImpact?
+
+    // Audit view.
+    public var audit: [AuditEntry] = []
+    public var auditCursor = 0
+    public var auditFilter = ""
+
+    // Inspector.
+    public var inspection: TokenInspection?
+    public var inspectedToken = ""
+    public var revealed = false
+
+    // Help.
+    public var helpScroll = 0
+
+    public var quitRequested = false
+
+    public init(width: Int, height: Int, now: Double, readOnly: Bool, storeName: String, themeName: String) {
+        self.width = width
+        self.height = height
+        self.now = now
+        self.readOnly = readOnly
+        self.storeName = storeName
+        self.themeName = themeName
+    }
+
+    /// Rows of the table area (the screen less title, activity, header, prompt and hints).
+    public var pageSize: Int { max(1, height - 5) }
+
+    /// The selected session.
+    public var selected: SessionRecord? { rows.indices.contains(cursor) ? rows[cursor] : nil }
+
+    /// The query of the current filter.
+    public var filterQuery: SessionQuery { SessionQuery.parseFilter(filterText, limit: pageSize) }
+
+    /// Audit entries matching the audit filter.
+    public var visibleAudit: [AuditEntry] {
+        guard !auditFilter.isEmpty else { return audit }
+        let needle = auditFilter.lowercased()
+        return audit.filter { "\($0.actor) \($0.action) \($0.target) \($0.reason) \($0.detail)".lowercased().contains(needle) }
+    }
+
+    /// The effects that fill the console when it starts.
+    public func start() -> [ConsoleEffect] {
+        [.loadSessions(filterQuery, .replace(selectID: nil, cursor: 0)), .loadCounts]
+    }
+}

@@ -1,0 +1,69 @@
+import TerminalUI
+
+/// What a key does. Bindings are data: the hint bar and the help screen are generated
+/// from them, and read-only mode disables the dangerous ones.
+public enum ConsoleAction: String, Sendable, CaseIterable {
+    case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
+    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal
+}
+
+/// One key bound to one action in some views.
+public struct KeyBinding: Sendable {
+    public var key: Key
+    /// How the key is written in hints: `j`, `↓`, `PgDn`, `space`.
+    public var label: String
+    public var action: ConsoleAction
+    public var description: String
+    public var views: Set<ConsoleView>
+    /// Changes data: asks for a reason and a confirmation; absent in read-only mode.
+    public var dangerous: Bool
+    /// Shown in the hint bar (the help screen shows every binding).
+    public var hint: Bool
+
+    public init(_ key: Key, _ label: String, _ action: ConsoleAction, _ description: String, views: Set<ConsoleView>,
+                dangerous: Bool = false, hint: Bool = false) {
+        self.key = key
+        self.label = label
+        self.action = action
+        self.description = description
+        self.views = views
+        self.dangerous = dangerous
+        self.hint = hint
+    }
+}
+
+/// The default keys (DESIGN.md, "The console").
+public enum Keymap {
+    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .help]
+    static let all = Set(ConsoleView.allCases)
+
+    public static let defaults: [KeyBinding] = [
+        KeyBinding(.character("j"), "j/↓", .down, "move down", views: lists),
+        KeyBinding(.down, "↓", .down, "move down", views: lists),
+        KeyBinding(.character("k"), "k/↑", .up, "move up", views: lists),
+        KeyBinding(.up, "↑", .up, "move up", views: lists),
+        KeyBinding(.pageDown, "PgDn", .pageDown, "page down", views: lists),
+        KeyBinding(.pageUp, "PgUp", .pageUp, "page up", views: lists),
+        KeyBinding(.character("g"), "g", .top, "go to the first row", views: lists),
+        KeyBinding(.character("G"), "G", .bottom, "go to the last row", views: lists),
+        KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
+        KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
+        KeyBinding(.character("/"), "/", .filter, "filter (user:alice ip:203.0.113. state:revoked client:ios)", views: [.sessions, .audit], hint: true),
+        KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :inspect :theme NAME :q)", views: all, hint: true),
+        KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
+        KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
+        KeyBinding(.character("d"), "d", .revoke, "revoke the selected or marked sessions", views: [.sessions, .detail], dangerous: true, hint: true),
+        KeyBinding(.character("U"), "U", .revokeUser, "revoke every session of the selected user", views: [.sessions, .detail], dangerous: true, hint: true),
+        KeyBinding(.character("r"), "r", .rotateKey, "rotate: activate the next key", views: [.keys], dangerous: true, hint: true),
+        KeyBinding(.character("t"), "t", .retireKey, "retire the selected key", views: [.keys], dangerous: true, hint: true),
+        KeyBinding(.character("X"), "X", .revokeKey, "revoke the selected (compromised) key", views: [.keys], dangerous: true, hint: true),
+        KeyBinding(.character("R"), "R", .reveal, "reveal or hide the token", views: [.inspector], hint: true),
+        KeyBinding(.escape, "Esc", .back, "clear the filter or go back", views: all, hint: true),
+        KeyBinding(.character("q"), "q", .quit, "go back; quit from the sessions view", views: all, hint: true),
+    ]
+
+    /// The binding for `key` in `view`.
+    public static func action(for key: Key, in view: ConsoleView, bindings: [KeyBinding] = defaults) -> KeyBinding? {
+        bindings.first { $0.key == key && $0.views.contains(view) }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SessionConsole
+import SessionCore
+import TerminalUI
+
+/// `sessionctl console [--db P] [--theme NAME] [--read-only] [--actor NAME]` (also what
+/// `sessionctl` with no subcommand runs).
+struct ConsoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the admin console: browse sessions, inspect tokens, revoke, rotate keys (? for help)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Colour theme from themes/ (default, dark, light, high-contrast, monochrome).") var theme: String = "default"
+    @Flag(help: "Browse only: revoking and key changes are disabled.") var readOnly = false
+    @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
+
+    /// `themes/` beside the working directory, else beside the executable's package.
+    static func themesFolder() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let folder = environment["SESSIONCTL_THEMES"], !folder.isEmpty { return folder }
+        let candidates = ["themes", URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("../../../themes").standardized.path]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? "themes"
+    }
+
+    func run() throws {
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw usageError("the console needs a terminal; use the sessionctl subcommands in scripts")
+        }
+        let folder = Self.themesFolder()
+        let loaded: Theme
+        do {
+            loaded = try Theme.load(named: theme, from: folder)
+        } catch {
+            throw usageError("theme: \(error)")
+        }
+        let db = try store.open()
+        let environment = ProcessInfo.processInfo.environment
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        let backend = CursesBackend(colors: !noColor)
+        let size = backend.size
+        let state = ConsoleState(width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
+                                 storeName: store.resolvedPath, themeName: theme)
+        let runner = EffectRunner(store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
+                                  themesFolder: folder, clock: SystemClock.now)
+        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: loaded, themesFolder: folder,
+                             monochrome: noColor, clock: SystemClock.now)
+        app.run()
+        backend.end()
+    }
+}
