@@ -11,7 +11,7 @@ struct SessionCtl: ParsableCommand {
             Exit status: 0 success; 1 a token was rejected, an object was not found, or a \
             signing request was refused; 64 usage or input error.
             """,
-        subcommands: [ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, AuditCommand.self, DemoCommand.self]
+        subcommands: [ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, AuditCommand.self, DemoCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }
