@@ -70,6 +70,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SessionConsoleTests",
+            dependencies: ["SessionCore", "SessionConsole", "TerminalUI"],
+            exclude: ["Goldens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SessionSQLiteTests",
             dependencies: ["SessionCore", "SessionSQLite"],
             swiftSettings: swiftSettings

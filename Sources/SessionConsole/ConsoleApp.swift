@@ -49,6 +49,10 @@ public final class ConsoleApp {
         var lastTick = clock()
         var idle = 0
         while !state.quitRequested {
+            let size = backend.size
+            if size.width != state.width || size.height != state.height {
+                dispatch(.terminal(TerminalEventBox(.resize(width: size.width, height: size.height))))
+            }
             draw()
             let event = backend.nextEvent(timeoutMilliseconds: 250)
             if case .tick = event {

@@ -14,9 +14,9 @@ public struct ConsoleRenderer {
         var buffer = CellBuffer(width: state.width, height: state.height)
         for y in 0..<state.height { buffer.fill(y: y, style: theme[.normal]) }
         guard state.width >= Self.minimumSize.width, state.height >= Self.minimumSize.height else {
-            buffer.put("sessionctl console needs at least 80×24; this terminal is \(state.width)×\(state.height).",
-                       x: 0, y: 0, style: theme[.warning])
-            buffer.put("Enlarge the window, or press q to quit.", x: 0, y: 1, style: theme[.normal])
+            buffer.put("sessionctl console needs at least 80×24;", x: 0, y: 0, style: theme[.warning])
+            buffer.put("this terminal is \(state.width)×\(state.height).", x: 0, y: 1, style: theme[.warning])
+            buffer.put("Enlarge the window, or press q to quit.", x: 0, y: 2, style: theme[.normal])
             return buffer
         }
         drawTitle(state, &buffer)
@@ -36,13 +36,19 @@ public struct ConsoleRenderer {
 
     private func drawTitle(_ state: ConsoleState, _ buffer: inout CellBuffer) {
         buffer.fill(y: 0, style: theme[.title])
-        var title = " sessionctl · \(state.view.rawValue) · \(state.storeName)"
+        var title = " sessionctl · \(state.view.rawValue)"
         if state.readOnly { title += " · READ-ONLY" }
-        buffer.put(title, x: 0, y: 0, style: theme[.title], maxWidth: state.width / 2)
+        title += " · \(state.storeName)"
+        var countsText = ""
         if let counts = state.counts {
-            let text = "active \(counts.active)  revoked today \(counts.revokedToday)  expiring 1h \(counts.expiringWithinHour)  total \(counts.total) "
-            buffer.put(text, x: max(state.width / 2, state.width - DisplayWidth.of(text)), y: 0, style: theme[.title])
+            countsText = "active \(counts.active) · revoked today \(counts.revokedToday) · expiring 1h \(counts.expiringWithinHour) · total \(counts.total) "
         }
+        if let counts = state.counts, DisplayWidth.of(title) + DisplayWidth.of(countsText) + 2 > state.width {
+            countsText = "\(counts.active) active · \(counts.revokedToday) revoked today · \(counts.expiringWithinHour) expire 1h "
+        }
+        let countsWidth = DisplayWidth.of(countsText)
+        buffer.put(DisplayWidth.truncate(title, to: max(10, state.width - countsWidth - 2)), x: 0, y: 0, style: theme[.title])
+        buffer.put(countsText, x: max(0, state.width - countsWidth), y: 0, style: theme[.title])
         if let activity = state.activity {
             let half = (state.width - 34) / 2
             var x = buffer.put(" logins/min ", x: 0, y: 1, style: theme[.muted])
@@ -70,14 +76,14 @@ public struct ConsoleRenderer {
             drawInput("Reason for \(describe(action, state: state)): ", text, y: promptY, &buffer, width: state.width)
         case .confirm(_, _, let summary):
             buffer.fill(y: promptY, style: theme[.danger])
-            buffer.put(" \(summary) [y/N] ", x: 0, y: promptY, style: theme[.danger])
+            buffer.put(" " + DisplayWidth.truncate(summary, to: state.width - 9) + " [y/N] ", x: 0, y: promptY, style: theme[.danger])
         case .inspectInput(let text):
             drawInput("token: ", text.count > 60 ? "…" + text.suffix(59) : text, y: promptY, &buffer, width: state.width)
         }
         buffer.fill(y: hintY, style: theme[.hint])
         var x = 1
         for binding in hints(state) {
-            guard x + DisplayWidth.of(binding.label) + DisplayWidth.of(binding.description) + 3 < state.width else { break }
+            guard x + DisplayWidth.of(binding.label) + DisplayWidth.of(shortDescription(binding)) + 3 < state.width else { break }
             x = buffer.put(binding.label, x: x, y: hintY, style: theme[.hintKey])
             x = buffer.put(" " + shortDescription(binding) + "  ", x: x, y: hintY, style: theme[.hint])
         }
@@ -266,7 +272,7 @@ public struct ConsoleRenderer {
         for (index, key) in state.keys.enumerated() {
             guard 3 + index < state.height - 4 else { break }
             let retires = key.retiresAt(maxTokenLifetime: 300, leeway: 60)
-            let cells = [String(key.kid.prefix(20)) + "…", key.algorithm, key.state.rawValue,
+            let cells = [key.kid, key.algorithm, key.state.rawValue,
                          Timestamp.rfc3339(key.createdAt).prefix(10).description, key.activatedAt.map { Timestamp.rfc3339($0).prefix(10).description } ?? "-",
                          retires.map { Timestamp.relative($0, now: state.now) } ?? "-", timeline(key, width: timelineWidth, now: state.now)]
             let style: Style = index == state.keyCursor ? theme[.selection] : {

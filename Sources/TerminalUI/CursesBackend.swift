@@ -73,8 +73,18 @@ public final class CursesBackend: TerminalBackend {
         }
     }
 
+    /// The terminal's size, asked of the terminal itself (TIOCGWINSZ): a resize that
+    /// happened before curses could notice it is picked up too.
     public var size: (width: Int, height: Int) {
-        (Int(getmaxx(shim_stdscr())), Int(getmaxy(shim_stdscr())))
+        var window = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
+            let columns = Int32(window.ws_col), rows = Int32(window.ws_row)
+            if columns != getmaxx(shim_stdscr()) || rows != getmaxy(shim_stdscr()) {
+                resizeterm(rows, columns)
+                previous = nil
+            }
+        }
+        return (Int(getmaxx(shim_stdscr())), Int(getmaxy(shim_stdscr())))
     }
 
     private func pair(for style: Style) -> Int16 {

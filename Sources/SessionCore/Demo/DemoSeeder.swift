@@ -110,7 +110,7 @@ public struct DemoSeeder: Sendable {
         let createdAt = now - random.unit() * random.unit() * 40 * day
         let lifetime = 30 * day
         let idle = 7 * day
-        let id = Base64URL.encode(random.bytes(16))
+        let id = SessionID.make(random.bytes(16))
         let end = min(now, createdAt + lifetime)
         let lastUsedAt = createdAt + (end - createdAt) * random.unit().squareRoot()
         let rotations = Int(min(Double(random.next() % 4), (lastUsedAt - createdAt) / 3600))

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+import SessionConsole
+import SessionCore
+import TerminalUI
+
+@Suite("Console state machine and screens")
+struct ConsoleTests {
+    @Test("golden screens of every view", arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small"])
+    func goldens(_ view: String) throws {
+        let f = try ConsoleFixture(width: view == "small" ? 60 : 100, height: view == "small" ? 20 : 30)
+        switch view {
+        case "detail": f.key(.character("j")); f.key(.enter)
+        case "keys": f.key(.character(":")); f.type("keys"); f.key(.enter)
+        case "audit": f.key(.character(":")); f.type("audit"); f.key(.enter)
+        case "help": f.key(.character("?"))
+        case "filter": f.key(.character("/")); f.type("user:bob")
+        case "confirm": f.key(.character("d")); f.type("stolen phone"); f.key(.enter)
+        default: break
+        }
+        if let problem = assertGolden(f.screen(), view) { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    @Test("filtering puts the cursor on the first matching row and Esc clears it")
+    func filter() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("j")); f.key(.character("j"))
+        f.key(.character("/")); f.type("user:carol.kim")
+        #expect(f.app.state.cursor == 0)
+        #expect(f.app.state.rows.allSatisfy { $0.user == "carol.kim" } && !f.app.state.rows.isEmpty)
+        f.key(.enter)
+        f.key(.escape)
+        #expect(f.app.state.filterText.isEmpty && f.app.state.rows.count == 12)
+        f.key(.character("/")); f.type("state:revoked")
+        #expect(f.app.state.rows.map(\.id) == ["sess-04"])
+    }
+
+    @Test("revoke asks for a reason, shows what changes, and runs only on y; it is audited with the actor")
+    func revokeFlow() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("d"))
+        guard case .reason = f.app.state.mode else { Issue.record("no reason prompt"); return }
+        f.type("stolen phone")
+        f.key(.enter)
+        guard case .confirm(_, _, let summary) = f.app.state.mode else { Issue.record("no confirmation"); return }
+        #expect(summary.contains("Revoke 1 session of alice.nguyen"))
+        f.key(.character("n"))
+        #expect(try f.store.session(id: "sess-00")?.revokedAt == nil)
+        f.key(.character("d")); f.type("stolen phone"); f.key(.enter); f.key(.character("y"))
+        let revoked = try #require(try f.store.session(id: "sess-00"))
+        #expect(revoked.revokeReason == "stolen phone" && revoked.revokedBy == "tester")
+        #expect(try f.store.auditEntries(limit: 5, before: nil).first?.action == "session.revoke")
+        #expect(f.app.state.status?.text == "revoked 1 session")
+    }
+
+    @Test("marking several rows revokes them all; d on a revoked row says so")
+    func marks() throws {
+        let f = try ConsoleFixture()
+        f.key(.character(" ")); f.key(.character(" "))
+        #expect(f.app.state.marks == ["sess-00", "sess-01"])
+        f.key(.character("d")); f.type("incident"); f.key(.enter)
+        guard case .confirm(_, _, let summary) = f.app.state.mode else { Issue.record("no confirmation"); return }
+        #expect(summary.hasPrefix("Revoke 2 sessions"))
+        f.key(.character("y"))
+        #expect(try f.store.sessions(SessionQuery(state: .revoked, limit: 10), now: ConsoleFixture.now).count == 3)
+        f.key(.character("g"))
+        f.key(.character("/")); f.type("state:revoked"); f.key(.enter)
+        f.key(.character("d"))
+        #expect(f.app.state.mode == .normal)
+        #expect(f.app.state.status?.text.contains("already revoked") == true)
+    }
+
+    @Test("U revokes every session of the user through a cutoff")
+    func revokeUser() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("U")); f.type("left"); f.key(.enter)
+        guard case .confirm(_, _, let summary) = f.app.state.mode else { Issue.record("no confirmation"); return }
+        #expect(summary.contains("Revoke all 3 active sessions of alice.nguyen"))
+        f.key(.character("y"))
+        #expect(try f.store.sessions(SessionQuery(user: "alice.nguyen", state: .active, limit: 10), now: ConsoleFixture.now).isEmpty)
+        #expect(try f.store.user(named: "alice.nguyen")?.notBefore == ConsoleFixture.now)
+    }
+
+    @Test("read-only: dangerous keys do nothing but say so, and are absent from the hint bar")
+    func readOnly() throws {
+        let f = try ConsoleFixture(readOnly: true)
+        f.key(.character("d"))
+        #expect(f.app.state.mode == .normal)
+        #expect(f.app.state.status?.text.hasPrefix("read-only console") == true)
+        #expect(try f.store.sessions(SessionQuery(state: .revoked, limit: 10), now: ConsoleFixture.now).count == 1)
+        let screen = f.screen()
+        #expect(!screen.contains("d revoke") && screen.contains("READ-ONLY"))
+        f.key(.character(":")); f.type("keys"); f.key(.enter)
+        f.key(.character("r"))
+        #expect(f.app.state.mode == .normal)
+    }
+
+    @Test("keys view rotates, retires and revokes with a reason and confirmation")
+    func keys() throws {
+        let f = try ConsoleFixture()
+        f.key(.character(":")); f.type("keys"); f.key(.enter)
+        #expect(f.app.state.keys.map(\.state) == [.next, .active, .retiring].sorted { _, _ in false } || f.app.state.keys.count == 3)
+        f.key(.character("r")); f.type("quarterly"); f.key(.enter)
+        guard case .confirm(_, _, let summary) = f.app.state.mode else { Issue.record("no confirmation"); return }
+        #expect(summary.contains("next key key-2026-q1"))
+        f.key(.character("y"))
+        let states = Dictionary(uniqueKeysWithValues: try f.store.signingKeys().map { ($0.kid, $0.state) })
+        #expect(states["key-2026-q1"] == .active && states["key-2025-q4"] == .retiring)
+        let active = try #require(f.app.state.keys.firstIndex { $0.kid == "key-2026-q1" })
+        while f.app.state.keyCursor < active { f.key(.down) }
+        f.key(.character("t"))
+        #expect(f.app.state.status?.text.contains("only next or retiring keys retire") == true)
+        f.key(.character("X")); f.type("leaked"); f.key(.enter); f.key(.character("y"))
+        #expect(try f.store.signingKeys().first { $0.kid == "key-2026-q1" }?.state == .revoked)
+        #expect(try f.store.signingKeys().filter { $0.state == .active }.count == 1)
+    }
+
+    @Test("the inspector decodes a pasted token, checks it against the key ring and redacts it")
+    func inspector() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("i"))
+        #expect(f.app.state.view == .inspector)
+        let inspection = try #require(f.app.state.inspection)
+        #expect(inspection.verdict.hasPrefix("VALID"))
+        let token = f.app.state.inspectedToken
+        var screen = f.screen()
+        #expect(!screen.contains(token) && screen.contains("(R reveals)"))
+        f.key(.character("R"))
+        screen = f.screen()
+        #expect(screen.contains(String(token.prefix(60))))
+        f.key(.escape)
+        f.key(.character(":")); f.type("inspect"); f.key(.enter)
+        f.app.dispatch(.terminal(TerminalEventBox(.paste("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."))))
+        #expect(f.app.state.inspection?.verdict.contains("unsupported_alg") == true)
+        #expect(f.app.state.inspection?.description?.warnings.contains { $0.contains("alg \"none\"") } == true)
+    }
+
+    @Test("paging moves the keyset window without loading everything; g and G jump to the ends")
+    func paging() throws {
+        let f = try ConsoleFixture(width: 100, height: 10)  // 5 visible rows
+        #expect(f.app.state.rows.map(\.id) == ["sess-00", "sess-01", "sess-02", "sess-03", "sess-04"])
+        for _ in 0..<6 { f.key(.down) }
+        #expect(f.app.state.selected?.id == "sess-06")
+        #expect(f.app.state.rows.count == 5)
+        f.key(.character("G"))
+        #expect(f.app.state.rows.last?.id == "sess-11" && f.app.state.selected?.id == "sess-11")
+        f.key(.pageUp)
+        #expect(f.app.state.rows.first?.id == "sess-02")
+        f.key(.character("g"))
+        #expect(f.app.state.selected?.id == "sess-00")
+        f.key(.pageDown)
+        #expect(f.app.state.rows.first?.id == "sess-05")
+        f.app.dispatch(.terminal(TerminalEventBox(.mouse(MouseEvent(kind: .press, x: 5, y: 5)))))
+        #expect(f.app.state.selected?.id == "sess-07")
+    }
+
+    @Test("commands complete with Tab; unknown commands say so; q quits from the sessions view")
+    func commands() throws {
+        let f = try ConsoleFixture()
+        f.key(.character(":")); f.type("au"); f.key(.tab)
+        #expect(f.app.state.mode == .command("audit"))
+        f.key(.enter)
+        #expect(f.app.state.view == .audit)
+        f.key(.character("q"))
+        #expect(f.app.state.view == .sessions && !f.app.state.quitRequested)
+        f.key(.character(":")); f.type("bogus"); f.key(.enter)
+        #expect(f.app.state.status?.error == true)
+        f.key(.character(":")); f.type("theme dark"); f.key(.enter)
+        #expect(f.app.state.themeName == "dark")
+        f.key(.character("q"))
+        #expect(f.app.state.quitRequested)
+    }
+
+    @Test("changes made by another process appear on the next tick, keeping the selection")
+    func liveRefresh() throws {
+        let f = try ConsoleFixture()
+        f.key(.down); f.key(.down)
+        #expect(f.app.state.selected?.id == "sess-02")
+        let newest = SessionRecord(id: "sess-new", user: "erin", client: "web", ip: "198.51.100.1", userAgent: "x", createdAt: ConsoleFixture.now,
+                                   lastUsedAt: ConsoleFixture.now, expiresAt: ConsoleFixture.now + 1000, idleExpiresAt: ConsoleFixture.now + 1000)
+        try f.store.createSession(newest, refreshTokenHash: [1, 2, 3])
+        f.app.dispatch(.tick(now: ConsoleFixture.now))
+        #expect(f.app.state.rows.first?.id == "sess-new")
+        #expect(f.app.state.selected?.id == "sess-02")
+    }
+
+    @Test("wide characters and emoji keep columns aligned; control characters never reach the screen")
+    func wideCharacters() throws {
+        let f = try ConsoleFixture()
+        let lines = f.screen().split(separator: "\n").map(String.init)[3..<15]
+        let stateColumn = lines.compactMap { line -> Int? in
+            guard let range = line.range(of: "active") ?? line.range(of: "revoked") else { return nil }
+            return DisplayWidth.of(String(line[..<range.lowerBound]))
+        }
+        #expect(stateColumn.count == 11 && Set(stateColumn).count == 1)
+        #expect(!f.screen().contains("\u{1B}") && !f.screen().contains("\u{7}"))
+        #expect(DisplayWidth.of("李娜") == 4 && DisplayWidth.of("📦") == 2 && DisplayWidth.of("é") == 1)
+    }
+
+    @Test("theme files parse, and a broken one names its line")
+    func themes() throws {
+        for name in ["default", "dark", "light", "high-contrast", "monochrome"] {
+            _ = try Theme.load(named: name, from: ConsoleFixture.themesFolder)
+        }
+        #expect(Theme.available(in: ConsoleFixture.themesFolder).count >= 5)
+        do {
+            _ = try Theme.parse("normal = default\ntitle = purple-ish bold\n", name: "bad", file: "bad.theme")
+            Issue.record("parsed a broken theme")
+        } catch {
+            #expect(error.line == 2 && error.description.hasPrefix("bad.theme:2:"))
+        }
+        #expect(Theme.fallback.monochrome[.revoked].foreground == .default)
+    }
+}

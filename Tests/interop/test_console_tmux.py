@@ -1,0 +1,151 @@
+"""End to end: the real console binary under tmux, driven as a person would."""
+import json
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from conftest import SESSIONCTL
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is installed by `make test`")
+
+
+class Console:
+    def __init__(self, tmp_path, *args):
+        self.name = f"console-{uuid.uuid4().hex[:8]}"
+        self.done = tmp_path / f"{self.name}.done"
+        script = (f"{SESSIONCTL} console {' '.join(args)}; echo EXIT:$? > {self.done}.tmp; "
+                  f"stty -a >> {self.done}.tmp; mv {self.done}.tmp {self.done}; sleep 30")
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", "bash", "-c", script], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+
+    def wait_for(self, text, timeout=10.0) -> str:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not on screen:\n{self.screen()}")
+
+    def keys(self, *keys, literal=False):
+        args = ["tmux", "send-keys", "-t", self.name] + (["-l"] if literal else []) + list(keys)
+        subprocess.run(args, check=True)
+        time.sleep(0.15)
+
+    def type(self, text):
+        self.keys(text, literal=True)
+
+    def finish(self, timeout=10.0) -> str:
+        deadline = time.time() + timeout
+        while time.time() < deadline and not self.done.exists():
+            time.sleep(0.1)
+        assert self.done.exists(), f"console did not exit:\n{self.screen()}"
+        return self.done.read_text()
+
+    def close(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def store(tmp_path, sessionctl):
+    path = str(tmp_path / "console.sqlite")
+    assert sessionctl("demo", "seed", "--db", path, "--users", "30", "--sessions", "400", "--seed", "11").code == 0
+    return path
+
+
+def active_session(sessionctl, store):
+    rows = json.loads(sessionctl("sessions", "list", "--db", store, "--state", "active", "--json", "--limit", "1000").out)
+    users = {}
+    for row in rows:
+        users.setdefault(row["user"], []).append(row)
+    user, sessions = next((u, s) for u, s in users.items() if all(r["state"] == "active" for r in s))
+    return user, sessions
+
+
+def test_filter_revoke_quit_and_terminal_restored(tmp_path, sessionctl, store):
+    user, mine = active_session(sessionctl, store)
+    console = Console(tmp_path, "--db", store, "--actor", "e2e-admin")
+    try:
+        console.wait_for("sessionctl · sessions")
+        console.keys("/")
+        console.type(f"user:{user}")
+        console.keys("Enter")
+        screen = console.wait_for(user)
+        table = [line for line in screen.splitlines()[3:-2] if line.strip()]
+        assert table and all(user in line for line in table), screen
+        console.keys("d")
+        console.wait_for("Reason for revoking the session of")
+        console.type("e2e stolen phone")
+        console.keys("Enter")
+        console.wait_for("[y/N]")
+        console.keys("y")
+        console.wait_for("revoked 1 session")
+        console.keys("q")
+        result = console.finish()
+    finally:
+        console.close()
+    assert result.startswith("EXIT:0")
+    modes = result.split()
+    assert "icanon" in modes and "echo" in modes and "-icanon" not in modes  # the terminal is restored
+    newest = max(mine, key=lambda r: r["created_at"])
+    shown = json.loads(sessionctl("sessions", "show", newest["id"], "--json", "--db", store).out)
+    assert shown["state"] == "revoked" and shown["revoke_reason"] == "e2e stolen phone" and shown["revoked_by"] == "e2e-admin"
+    audit = json.loads(sessionctl("audit", "list", "--json", "--db", store).out)
+    assert any(e["action"] == "session.revoke" and e["target"] == newest["id"] and e["actor"] == "e2e-admin"
+               and e["reason"] == "e2e stolen phone" for e in audit)
+
+
+def test_rotate_a_key_from_the_keys_view(tmp_path, sessionctl, store):
+    before = {k["kid"]: k["state"] for k in json.loads(sessionctl("keys", "list", "--json", "--db", store).out)}
+    waiting = next(kid for kid, state in before.items() if state == "next")
+    console = Console(tmp_path, "--db", store, "--actor", "e2e-admin")
+    try:
+        console.wait_for("sessionctl · sessions")
+        console.keys(":")
+        console.type("keys")
+        console.keys("Enter")
+        console.wait_for("TIMELINE")
+        console.keys("r")
+        console.wait_for("Reason for rotating")
+        console.type("e2e rotation")
+        console.keys("Enter")
+        console.wait_for("[y/N]")
+        console.keys("y")
+        console.wait_for("rotated:")
+        console.keys("q")
+        console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    after = {k["kid"]: k["state"] for k in json.loads(sessionctl("keys", "list", "--json", "--db", store).out)}
+    assert after[waiting] == "active"
+    audit = json.loads(sessionctl("audit", "list", "--json", "--db", store).out)
+    assert any(e["action"] == "key.rotate" and e["actor"] == "e2e-admin" and e["reason"] == "e2e rotation" for e in audit)
+
+
+def test_read_only_revokes_nothing(tmp_path, sessionctl, store):
+    revoked_before = len(json.loads(sessionctl("sessions", "list", "--db", store, "--state", "revoked", "--json", "--limit", "1000").out))
+    console = Console(tmp_path, "--db", store, "--read-only")
+    try:
+        screen = console.wait_for("READ-ONLY")
+        assert "d revoke" not in screen
+        console.keys("d")
+        console.wait_for("read-only console")
+        console.keys("U")
+        console.keys("y")
+        console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    revoked_after = len(json.loads(sessionctl("sessions", "list", "--db", store, "--state", "revoked", "--json", "--limit", "1000").out))
+    assert revoked_after == revoked_before
+
+
+def test_console_needs_a_terminal(sessionctl, store):
+    result = sessionctl("console", "--db", store)
+    assert result.code == 64 and "needs a terminal" in result.err
