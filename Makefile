@@ -5,7 +5,7 @@ PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
 
-.PHONY: all build test demo deps system-deps python-deps fuzz fuzz-build clean
+.PHONY: all build test demo tour deps system-deps python-deps fuzz fuzz-build clean
 
 all: build
 
@@ -36,11 +36,18 @@ test: deps
 	swift test --skip-build
 	SESSIONCTL="$(BIN)/sessionctl" python3 -m pytest -q Tests/interop
 
-## Seed data/demo.sqlite when absent, then a tour of the store commands (the console comes next).
 DEMO_DB := data/demo.sqlite
+DEMO_SESSIONS ?= 50000
+
+## Seed data/demo.sqlite when absent, then open the console on it (? shows every key).
 demo: build
+	@if [ ! -f "$(DEMO_DB)" ]; then "$(BIN)/sessionctl" demo seed --db "$(DEMO_DB)" --sessions $(DEMO_SESSIONS); fi
+	"$(BIN)/sessionctl" console --db "$(DEMO_DB)"
+
+## The same store from scripts: a tour of the store commands, no terminal needed.
+tour: build
 	@set -e; ctl="$(BIN)/sessionctl"; db="$(DEMO_DB)"; \
-	if [ ! -f "$$db" ]; then "$$ctl" demo seed --db "$$db" --sessions 20000; fi; \
+	if [ ! -f "$$db" ]; then "$$ctl" demo seed --db "$$db" --sessions $(DEMO_SESSIONS); fi; \
 	run() { echo; echo "$$ sessionctl $$*"; "$$ctl" "$$@"; }; \
 	run sessions list --db "$$db" --state active --limit 8; \
 	run keys list --db "$$db"; \
