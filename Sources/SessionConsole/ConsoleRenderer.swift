@@ -331,8 +331,11 @@ public struct ConsoleRenderer {
     private func drawHelp(_ state: ConsoleState, _ buffer: inout CellBuffer) {
         buffer.put(" Keys (every binding; dangerous ones ask for a reason, then y to confirm)", x: 0, y: 2, style: theme[.title])
         var y = 3
-        var seen = Set<String>()
-        for binding in Keymap.defaults.dropFirst(state.helpScroll) where seen.insert("\(binding.label)\(binding.action)").inserted {
+        var labels: [ConsoleAction: [String]] = [:]
+        for binding in Keymap.defaults.dropFirst(state.helpScroll) {
+            // "↓" is already listed as part of "j/↓".
+            if labels[binding.action, default: []].contains(where: { $0.contains(binding.label) }) { continue }
+            labels[binding.action, default: []].append(binding.label)
             guard y < state.height - 2 else { break }
             let views = binding.views.count == ConsoleView.allCases.count ? "everywhere" : binding.views.map(\.rawValue).sorted().joined(separator: ", ")
             let disabled = binding.dangerous && state.readOnly ? "  (disabled: read-only)" : ""
