@@ -200,21 +200,16 @@ extension SQLiteSessionStore {
                 guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
                 try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
                            [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
-                session.lastUsedAt = now
-                session.idleExpiresAt = min(session.expiresAt, now + policy.idleTimeout)
-                session.rotations += 1
-                session.ip = ip
+                session = session.rotated(at: now, ip: ip, policy: policy)
                 try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?, ip = ? WHERE id = ?",
                            [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(ip), .text(session.id)])
                 return .rotated(session)
             case .replay:
                 return .replayedWithinGrace(session)
             case .revokeFamily:
-                session.revokedAt = now
-                session.revokeReason = "refresh token reuse"
-                session.revokedBy = "system"
+                session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
                 try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
-                           [.real(now), .text("refresh token reuse"), .text("system"), .text(session.id)])
+                           [.real(now), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
                 try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
                 try insertRevocation(db, kind: .session, target: session.id, at: now, expiresAt: lifetimes.horizon(after: now))
                 try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,

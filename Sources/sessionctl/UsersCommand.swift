@@ -65,11 +65,7 @@ struct UsersDisable: ParsableCommand {
     @OptionGroup var audit: AuditOptions
     @Argument(help: "The user name.") var user: String
 
-    func run() throws {
-        let db = try store.open()
-        try withStore { try db.setUserDisabled(user, disabled: true, audit: audit.context()) }
-        printOut("disabled \(user)")
-    }
+    func run() throws { try setDisabled(true, user: user, store: store, audit: audit) }
 }
 
 /// `sessionctl users enable USER --reason R --db P`
@@ -80,9 +76,12 @@ struct UsersEnable: ParsableCommand {
     @OptionGroup var audit: AuditOptions
     @Argument(help: "The user name.") var user: String
 
-    func run() throws {
-        let db = try store.open()
-        try withStore { try db.setUserDisabled(user, disabled: false, audit: audit.context()) }
-        printOut("enabled \(user)")
-    }
+    func run() throws { try setDisabled(false, user: user, store: store, audit: audit) }
+}
+
+/// `users disable` and `users enable`: one store call, audited.
+private func setDisabled(_ disabled: Bool, user: String, store: StoreOptions, audit: AuditOptions) throws {
+    let db = try store.open()
+    try withStore { try db.setUserDisabled(user, disabled: disabled, audit: audit.context()) }
+    printOut("\(disabled ? "disabled" : "enabled") \(user)")
 }

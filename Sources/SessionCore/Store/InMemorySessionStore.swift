@@ -188,18 +188,13 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 tokens[presentedHash]?.successorHash = successorHash
                 tokens[successorHash] = RefreshTokenRecord(hash: successorHash, sessionID: session.id, parentHash: presentedHash, issuedAt: now, issuedIP: ip)
                 tokenOrder[session.id, default: []].append(successorHash)
-                session.lastUsedAt = now
-                session.idleExpiresAt = min(session.expiresAt, now + policy.idleTimeout)
-                session.rotations += 1
-                session.ip = ip
+                session = session.rotated(at: now, ip: ip, policy: policy)
                 sessionsByID[session.id] = session
                 return .rotated(session)
             case .replay:
                 return .replayedWithinGrace(session)
             case .revokeFamily:
-                session.revokedAt = now
-                session.revokeReason = "refresh token reuse"
-                session.revokedBy = "system"
+                session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
                 sessionsByID[session.id] = session
                 tokens[presentedHash]?.reusedAt = now
                 revoke(.session, session.id, at: now, until: lifetimes.horizon(after: now))

@@ -40,6 +40,26 @@ public struct SessionRecord: Sendable, Equatable {
         self.rotations = rotations
     }
 
+    /// The session after a refresh-token rotation at `now` from `ip`: used now, idle end
+    /// pushed out (never past the absolute end), one more rotation.
+    public func rotated(at now: Double, ip: String, policy: RefreshPolicy) -> SessionRecord {
+        var next = self
+        next.lastUsedAt = now
+        next.idleExpiresAt = min(expiresAt, now + policy.idleTimeout)
+        next.rotations += 1
+        next.ip = ip
+        return next
+    }
+
+    /// The session revoked at `now` by `actor` for `reason`.
+    public func revoked(at now: Double, reason: String, by actor: String) -> SessionRecord {
+        var next = self
+        next.revokedAt = now
+        next.revokeReason = reason
+        next.revokedBy = actor
+        return next
+    }
+
     /// Revoked wins over expired; expired means past the absolute or the idle end.
     public func state(at now: Double) -> SessionState {
         if revokedAt != nil { return .revoked }
