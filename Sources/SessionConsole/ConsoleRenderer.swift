@@ -50,11 +50,15 @@ public struct ConsoleRenderer {
         buffer.put(DisplayWidth.truncate(title, to: max(10, state.width - countsWidth - 2)), x: 0, y: 0, style: theme[.title])
         buffer.put(countsText, x: max(0, state.width - countsWidth), y: 0, style: theme[.title])
         if let activity = state.activity {
-            let half = (state.width - 34) / 2
-            var x = buffer.put(" logins/min ", x: 0, y: 1, style: theme[.muted])
-            x = buffer.put(Sparkline.render(activity.logins, width: half), x: x, y: 1, style: theme[.spark])
-            x = buffer.put("  revocations/min ", x: x, y: 1, style: theme[.muted])
-            buffer.put(Sparkline.render(activity.revocations, width: half), x: x, y: 1, style: theme[.revoked])
+            // Three pictures of the last hour, per minute: logins, refreshes, revocations.
+            let third = max(4, (state.width - 40) / 3)
+            var x = buffer.put(" logins ", x: 0, y: 1, style: theme[.muted])
+            x = buffer.put(DisplayWidth.pad(Sparkline.render(activity.logins, width: third), to: third), x: x, y: 1, style: theme[.spark])
+            x = buffer.put("  refreshes ", x: x, y: 1, style: theme[.muted])
+            x = buffer.put(DisplayWidth.pad(Sparkline.render(activity.refreshes, width: third), to: third), x: x, y: 1, style: theme[.active])
+            x = buffer.put("  revocations ", x: x, y: 1, style: theme[.muted])
+            buffer.put(Sparkline.render(activity.revocations, width: third), x: x, y: 1, style: theme[.revoked])
+            buffer.put("/min", x: state.width - 5, y: 1, style: theme[.muted])
         }
     }
 
@@ -99,7 +103,7 @@ public struct ConsoleRenderer {
     /// Hint-bar bindings: hinted, for this view, dangerous ones only when writable.
     func hints(_ state: ConsoleState) -> [KeyBinding] {
         var seen = Set<String>()
-        return Keymap.defaults.filter { binding in
+        return state.bindings.filter { binding in
             binding.hint && binding.views.contains(state.view) && !(binding.dangerous && state.readOnly) && seen.insert(binding.label).inserted
         }
     }
@@ -118,6 +122,7 @@ public struct ConsoleRenderer {
         case .retireKey: "retire"
         case .revokeKey: "revoke key"
         case .reveal: "reveal"
+        case .sort: "sort"
         case .back: "back"
         case .quit: "quit"
         default: binding.description
@@ -169,7 +174,11 @@ public struct ConsoleRenderer {
     private func drawSessions(_ state: ConsoleState, _ buffer: inout CellBuffer) {
         let columns = layout([(" ", 1), ("USER", 18), ("CLIENT", 7), ("IP", 16), ("USER AGENT", 0), ("CREATED", 11),
                               ("LAST SEEN", 9), ("EXPIRES IN", 10), ("STATE", 7)], total: state.width, flexible: 4)
-        drawRow(columns.map(\.title), columns: columns, y: 2, style: theme[.header], &buffer, width: state.width)
+        let sortedColumn = ["created": 5, "last_used": 6, "user": 1, "ip": 3][state.sort.rawValue] ?? 5
+        let titles = columns.enumerated().map { index, column in
+            index == sortedColumn ? column.title + (state.sort.descending ? "▼" : "▲") : column.title
+        }
+        drawRow(titles, columns: columns, y: 2, style: theme[.header], &buffer, width: state.width)
         if state.rows.isEmpty {
             buffer.put(state.filterText.isEmpty ? " no sessions in this store" : " no session matches \"\(state.filterText)\"",
                        x: 0, y: 3, style: theme[.muted])
@@ -332,7 +341,7 @@ public struct ConsoleRenderer {
         buffer.put(" Keys (every binding; dangerous ones ask for a reason, then y to confirm)", x: 0, y: 2, style: theme[.title])
         var y = 3
         var labels: [ConsoleAction: [String]] = [:]
-        for binding in Keymap.defaults.dropFirst(state.helpScroll) {
+        for binding in state.bindings.dropFirst(state.helpScroll) {
             // "↓" is already listed as part of "j/↓".
             if labels[binding.action, default: []].contains(where: { $0.contains(binding.label) }) { continue }
             labels[binding.action, default: []].append(binding.label)

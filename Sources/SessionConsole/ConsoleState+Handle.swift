@@ -62,7 +62,7 @@ extension ConsoleState {
     /// Reloads the visible window, keeping the selected session selected.
     func reloadWindow() -> ConsoleEffect {
         var query = filterQuery
-        if !atNewest, let first = rows.first { query.from = (first.createdAt, first.id) }
+        if !atNewest, let first = rows.first { query.from = SessionCursor(first, sort: query.sort) }
         return .loadSessions(query, .replace(selectID: selected?.id, cursor: cursor))
     }
 
@@ -194,7 +194,7 @@ extension ConsoleState {
             mode = .inspectInput("")
             return []
         }
-        guard let binding = Keymap.action(for: key, in: view) else { return [] }
+        guard let binding = Keymap.action(for: key, in: view, bindings: bindings) else { return [] }
         if binding.dangerous && readOnly {
             status = ("read-only console: \(binding.description) is disabled", true)
             return []
@@ -292,6 +292,13 @@ extension ConsoleState {
         case .reveal:
             revealed.toggle()
             return []
+        case .sort:
+            guard view == .sessions else { return [] }
+            let all = SessionSort.allCases
+            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            atNewest = true
+            status = ("sorted by \(sort.rawValue.replacingOccurrences(of: "_", with: " "))", false)
+            return [.loadSessions(filterQuery, .replace(selectID: selected?.id, cursor: 0))]
         }
     }
 
@@ -303,18 +310,18 @@ extension ConsoleState {
             var query = filterQuery
             query.limit = abs(delta)
             if delta > 0, let last = rows.last {
-                query.after = (last.createdAt, last.id)
+                query.after = SessionCursor(last, sort: query.sort)
                 return [.loadSessions(query, .below)]
             }
             if delta < 0, let first = rows.first {
-                query.before = (first.createdAt, first.id)
+                query.before = SessionCursor(first, sort: query.sort)
                 return [.loadSessions(query, .above)]
             }
             return []
         case .keys: keyCursor = clamp(keyCursor + delta, keys.count)
         case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
         case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
-        case .help: helpScroll = max(0, min(helpScroll + delta, Keymap.defaults.count - 1))
+        case .help: helpScroll = max(0, min(helpScroll + delta, bindings.count - 1))
         case .inspector: break
         }
         return []
@@ -326,11 +333,11 @@ extension ConsoleState {
         guard view == .sessions else { return move(by: down ? pageSize : -pageSize) }
         var query = filterQuery
         if down, let last = rows.last {
-            query.after = (last.createdAt, last.id)
+            query.after = SessionCursor(last, sort: query.sort)
             return [.loadSessions(query, .nextPage)]
         }
         if !down, let first = rows.first {
-            query.before = (first.createdAt, first.id)
+            query.before = SessionCursor(first, sort: query.sort)
             return [.loadSessions(query, .above)]
         }
         return []

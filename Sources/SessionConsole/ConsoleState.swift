@@ -30,6 +30,7 @@ public struct ConsoleState: Sendable {
     public var cursor = 0
     public var marks: Set<String> = []
     public var filterText = ""
+    public var sort: SessionSort = .created
     public var atNewest = true
     public var counts: SessionCounts?
     public var activity: ActivityHistogram?
@@ -59,6 +60,9 @@ public struct ConsoleState: Sendable {
 
     public var quitRequested = false
 
+    /// The key bindings in force: the defaults, with a user keymap's overrides.
+    public var bindings: [KeyBinding] = Keymap.defaults
+
     public init(width: Int, height: Int, now: Double, readOnly: Bool, storeName: String, themeName: String) {
         self.width = width
         self.height = height
@@ -75,7 +79,11 @@ public struct ConsoleState: Sendable {
     public var selected: SessionRecord? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 
     /// The query of the current filter.
-    public var filterQuery: SessionQuery { SessionQuery.parseFilter(filterText, limit: pageSize) }
+    public var filterQuery: SessionQuery {
+        var query = SessionQuery.parseFilter(filterText, limit: pageSize)
+        query.sort = sort
+        return query
+    }
 
     /// Audit entries matching the audit filter.
     public var visibleAudit: [AuditEntry] {

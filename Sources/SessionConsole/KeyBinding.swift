@@ -1,10 +1,11 @@
+import Foundation
 import TerminalUI
 
 /// What a key does. Bindings are data: the hint bar and the help screen are generated
 /// from them, and read-only mode disables the dangerous ones.
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
-    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal
+    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort
 }
 
 /// One key bound to one action in some views.
@@ -49,6 +50,7 @@ public enum Keymap {
         KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
         KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
         KeyBinding(.character("/"), "/", .filter, "filter (user:alice ip:203.0.113. state:revoked client:ios)", views: [.sessions, .audit], hint: true),
+        KeyBinding(.character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip)", views: [.sessions], hint: true),
         KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :inspect :theme NAME :q)", views: all, hint: true),
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
@@ -65,5 +67,56 @@ public enum Keymap {
     /// The binding for `key` in `view`.
     public static func action(for key: Key, in view: ConsoleView, bindings: [KeyBinding] = defaults) -> KeyBinding? {
         bindings.first { $0.key == key && $0.views.contains(view) }
+    }
+}
+
+extension Keymap {
+    /// Why a keymap file was refused: its line and what is wrong.
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        public let line: Int
+        public let message: String
+        public var description: String { "keymap line \(line): \(message)" }
+    }
+
+    /// Key names accepted in keymap files: one character, or a named key.
+    static func parseKey(_ name: String) -> (Key, String)? {
+        let named: [String: Key] = ["enter": .enter, "esc": .escape, "escape": .escape, "up": .up, "down": .down, "left": .left,
+                                    "right": .right, "pgup": .pageUp, "pgdn": .pageDown, "home": .home, "end": .end, "tab": .tab,
+                                    "space": .character(" "), "backspace": .backspace, "delete": .delete]
+        if let key = named[name.lowercased()] { return (key, name) }
+        if name.count == 1, let c = name.first { return (.character(c), name) }
+        if name.lowercased().hasPrefix("c-"), name.count == 3, let c = name.last?.lowercased().first { return (.control(c), "^" + String(c)) }
+        if name.lowercased().hasPrefix("f"), let n = Int(name.dropFirst()), (1...12).contains(n) { return (.function(n), "F\(n)") }
+        return nil
+    }
+
+    /// The defaults with the overrides of a keymap file applied. Each line is
+    /// `action = key [key…]` (actions: \(ConsoleAction.allCases.map(\.rawValue).joined(separator: ", "))),
+    /// replacing every default key of that action; `#` starts a comment.
+    public static func parse(_ text: String) throws(ParseError) -> [KeyBinding] {
+        var bindings = defaults
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let action = ConsoleAction(rawValue: parts[0]) else {
+                throw ParseError(line: index + 1, message: "expected `action = key`, with an action among \(ConsoleAction.allCases.map(\.rawValue).joined(separator: " "))")
+            }
+            guard let template = bindings.first(where: { $0.action == action }) else { continue }
+            var replacements: [KeyBinding] = []
+            for name in parts[1].split(separator: " ").map(String.init) {
+                guard let (key, label) = parseKey(name) else { throw ParseError(line: index + 1, message: "unknown key \"\(name)\"") }
+                var binding = template
+                binding.key = key
+                binding.label = label
+                replacements.append(binding)
+            }
+            guard !replacements.isEmpty else { throw ParseError(line: index + 1, message: "no key given for \(action.rawValue)") }
+            let position = bindings.firstIndex { $0.action == action } ?? bindings.count
+            bindings.removeAll { $0.action == action }
+            bindings.insert(contentsOf: replacements, at: min(position, bindings.count))
+        }
+        return bindings
     }
 }

@@ -91,41 +91,54 @@ extension SQLiteSessionStore {
         case nil:
             break
         }
-        if let after = query.after {
-            clauses.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            values += [.real(after.createdAt), .real(after.createdAt), .text(after.id)]
+        let column: String
+        switch query.sort {
+        case .created: column = "created_at"
+        case .lastUsed: column = "last_used_at"
+        case .user: column = "user COLLATE NOCASE"
+        case .ip: column = "ip COLLATE NOCASE"
         }
-        if let from = query.from {
-            clauses.append("(created_at < ? OR (created_at = ? AND id <= ?))")
-            values += [.real(from.createdAt), .real(from.createdAt), .text(from.id)]
+        let down = query.sort.descending
+        func bind(_ value: SortValue) -> SQLiteStatement.Value {
+            switch value {
+            case .number(let n): .real(n)
+            case .text(let t): .text(t)
+            }
         }
-        if let before = query.before {
-            clauses.append("(created_at > ? OR (created_at = ? AND id > ?))")
-            values += [.real(before.createdAt), .real(before.createdAt), .text(before.id)]
+        /// Rows strictly past `cursor` going `forward` in listing order (inclusive of the cursor row when asked).
+        func keyset(_ cursor: SessionCursor, forward: Bool, inclusive: Bool = false) {
+            let later = forward == down ? "<" : ">"
+            clauses.append("(\(column) \(later) ? OR (\(column) = ? AND id \(later)\(inclusive ? "=" : "") ?))")
+            values += [bind(cursor.value), bind(cursor.value), .text(cursor.id)]
         }
+        if let after = query.after { keyset(after, forward: true) }
+        if let from = query.from { keyset(from, forward: true, inclusive: true) }
+        if let before = query.before { keyset(before, forward: false) }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         values.append(.integer(Int64(max(0, query.limit))))
-        // Rows nearest a "before" key, or the oldest rows, come from an ascending scan.
-        let ascending = query.before != nil || query.oldest
-        let order = ascending ? "created_at ASC, id ASC" : "created_at DESC, id DESC"
-        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(order) LIMIT ?"
+        // Rows just before a cursor, or the last rows, come from a reversed scan.
+        let reversed = query.before != nil || query.oldest
+        let direction = (down != reversed) ? "DESC" : "ASC"
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(column) \(direction), id \(direction) LIMIT ?"
         let rows = try withConnection { db in try db.query(sql, values, Self.session) }
-        return ascending ? rows.reversed() : rows
+        return reversed ? rows.reversed() : rows
     }
 
     public func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram {
         let start = now - bucket * Double(buckets)
         return try withConnection { db in
-            func histogram(_ column: String) throws -> [Int] {
+            func histogram(_ column: String, table: String = "sessions", extra: String = "") throws -> [Int] {
                 var counts = [Int](repeating: 0, count: buckets)
                 let rows = try db.query("""
-                    SELECT CAST((\(column) - ?) / ? AS INTEGER), COUNT(*) FROM sessions
-                    WHERE \(column) >= ? AND \(column) < ? GROUP BY 1
+                    SELECT CAST((\(column) - ?) / ? AS INTEGER), COUNT(*) FROM \(table)
+                    WHERE \(column) >= ? AND \(column) < ? \(extra) GROUP BY 1
                     """, [.real(start), .real(bucket), .real(start), .real(now)]) { ($0.int(0), $0.int(1)) }
                 for (index, count) in rows where index >= 0 && index < buckets { counts[index] = count }
                 return counts
             }
-            return ActivityHistogram(logins: try histogram("created_at"), revocations: try histogram("revoked_at"))
+            return ActivityHistogram(logins: try histogram("created_at"),
+                                     refreshes: try histogram("issued_at", table: "refresh_tokens", extra: "AND parent_hash IS NOT NULL"),
+                                     revocations: try histogram("revoked_at"))
         }
     }
 

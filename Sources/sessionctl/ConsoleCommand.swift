@@ -16,6 +16,7 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: "Colour theme from themes/ (default, dark, light, high-contrast, monochrome).") var theme: String = "default"
     @Flag(help: "Browse only: revoking and key changes are disabled.") var readOnly = false
     @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
+    @Option(help: ArgumentHelp("Key overrides, one `action = key` per line (see `?` in the console for actions).", valueName: "FILE")) var keymap: String?
 
     /// `themes/` beside the working directory, else beside the executable's package.
     static func themesFolder() -> String {
@@ -37,13 +38,22 @@ struct ConsoleCommand: ParsableCommand {
         } catch {
             throw usageError("theme: \(error)")
         }
+        var bindings = Keymap.defaults
+        if let keymap {
+            do {
+                bindings = try Keymap.parse(try CommandInput.file(keymap, what: "keymap"))
+            } catch let error as Keymap.ParseError {
+                throw usageError("\(keymap): \(error)")
+            }
+        }
         let db = try store.open()
         let environment = ProcessInfo.processInfo.environment
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size
-        let state = ConsoleState(width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
+        var state = ConsoleState(width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
                                  storeName: store.resolvedPath, themeName: theme)
+        state.bindings = bindings
         let runner = EffectRunner(store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
                                   themesFolder: folder, clock: SystemClock.now)
         let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: loaded, themesFolder: folder,

@@ -154,6 +154,44 @@ struct ConsoleTests {
         #expect(f.app.state.selected?.id == "sess-07")
     }
 
+    @Test("s cycles the sort column; paging follows the sort")
+    func sorting() throws {
+        let f = try ConsoleFixture(width: 100, height: 10)
+        f.key(.character("s"))
+        #expect(f.app.state.sort == .lastUsed)
+        f.key(.character("s"))
+        #expect(f.app.state.sort == .user)
+        #expect(f.app.state.rows.first?.user == "alice.nguyen" && f.app.state.cursor == 0)
+        for _ in 0..<7 { f.key(.down) }
+        let users = f.app.state.rows.map { $0.user.lowercased() }
+        #expect(users == users.sorted())
+        #expect(f.screen().contains("needs at least 80×24"))
+        f.app.dispatch(.terminal(TerminalEventBox(.resize(width: 100, height: 30))))
+        #expect(f.screen().contains("USER▲"))
+    }
+
+    @Test("a keymap file overrides keys by action, and a bad one names its line")
+    func keymap() throws {
+        let bindings = try Keymap.parse("# vim users\nrevoke = x Delete\nquit = Q\n")
+        #expect(bindings.contains { $0.action == .revoke && $0.key == .character("x") })
+        #expect(bindings.contains { $0.action == .revoke && $0.key == .delete })
+        #expect(!bindings.contains { $0.action == .revoke && $0.key == .character("d") })
+        let f = try ConsoleFixture()
+        f.app.dispatch(.terminal(TerminalEventBox(.tick)))
+        var state = f.app.state
+        state.bindings = bindings
+        _ = state.handle(.terminal(TerminalEventBox(.key(.character("d")))))
+        #expect(state.mode == .normal)
+        _ = state.handle(.terminal(TerminalEventBox(.key(.character("x")))))
+        guard case .reason = state.mode else { Issue.record("x did not start a revoke"); return }
+        do {
+            _ = try Keymap.parse("revoke = x\nfly = y\n")
+            Issue.record("parsed an unknown action")
+        } catch {
+            #expect(error.line == 2)
+        }
+    }
+
     @Test("commands complete with Tab; unknown commands say so; q quits from the sessions view")
     func commands() throws {
         let f = try ConsoleFixture()

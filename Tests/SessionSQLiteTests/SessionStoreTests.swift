@@ -158,19 +158,20 @@ struct SessionStoreTests {
         for i in 0..<30 { try f.session(user: i % 3 == 0 ? "alice" : "bob", id: String(format: "s%02d", i), at: now + Double(i)) }
         let page1 = try f.store.sessions(SessionQuery(limit: 10), now: now + 100)
         #expect(page1.map(\.id) == (20..<30).reversed().map { String(format: "s%02d", $0) })
-        let page2 = try f.store.sessions(SessionQuery(limit: 10, after: (page1.last!.createdAt, page1.last!.id)), now: now + 100)
+        let page2 = try f.store.sessions(SessionQuery(limit: 10, after: SessionCursor(page1.last!, sort: .created)), now: now + 100)
         #expect(page2.first?.id == "s19")
         var back = SessionQuery(limit: 3)
-        back.before = (page2.first!.createdAt, page2.first!.id)
+        back.before = SessionCursor(page2.first!, sort: .created)
         #expect(try f.store.sessions(back, now: now).map(\.id) == ["s22", "s21", "s20"])
         var from = SessionQuery(limit: 2)
-        from.from = (page2.first!.createdAt, page2.first!.id)
+        from.from = SessionCursor(page2.first!, sort: .created)
         #expect(try f.store.sessions(from, now: now).map(\.id) == ["s19", "s18"])
         var oldest = SessionQuery(limit: 2)
         oldest.oldest = true
         #expect(try f.store.sessions(oldest, now: now).map(\.id) == ["s01", "s00"])
         let activity = try f.store.activity(now: now + 30, bucket: 10, buckets: 3)
         #expect(activity.logins == [10, 10, 10])
+        #expect(activity.refreshes == [0, 0, 0] && activity.revocations == [0, 0, 0])
         #expect(SessionQuery.parseFilter("user:alice ip:203.0.113. state:revoked client:ios bo").user == "alice")
         #expect(SessionQuery.parseFilter("state:revoked bo").state == .revoked)
         #expect(SessionQuery.parseFilter("user:alice bo").text == "bo")
@@ -183,6 +184,40 @@ struct SessionStoreTests {
         #expect(try f.store.sessions(SessionQuery(state: .revoked, limit: 100), now: now).map(\.id) == ["s00"])
         let counts = try f.store.sessionCounts(now: now + 100)
         #expect(counts.total == 30 && counts.active == 29 && counts.revokedToday == 1)
+    }
+
+    @Test("every sort order pages forward and back through the keyset", arguments: StoreKind.allCases)
+    func sorting(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
+        let names = ["carol", "Alice", "bob", "alice", "dave", "Bob", "erin", "carol"]
+        for (i, name) in names.enumerated() {
+            try f.session(user: name, id: "id\(i)", at: now + Double(i) * (i % 2 == 0 ? 1 : -1))
+        }
+        for sort in SessionSort.allCases {
+            let all = try f.store.sessions(SessionQuery(limit: 100, sort: sort), now: now)
+            #expect(all.count == names.count)
+            for (a, b) in zip(all, all.dropFirst()) {
+                #expect(SessionCursor(a, sort: sort).precedes(SessionCursor(b, sort: sort), in: sort), "\(sort): \(a.id) before \(b.id)")
+            }
+            // Pages of 3 forward, then back again, give the same rows.
+            var forward: [String] = []
+            var query = SessionQuery(limit: 3, sort: sort)
+            while true {
+                let page = try f.store.sessions(query, now: now)
+                if page.isEmpty { break }
+                forward += page.map(\.id)
+                query.after = SessionCursor(page.last!, sort: sort)
+            }
+            #expect(forward == all.map(\.id), "\(sort)")
+            var back = SessionQuery(limit: 3, sort: sort)
+            back.before = SessionCursor(all[5], sort: sort)
+            #expect(try f.store.sessions(back, now: now).map(\.id) == all[2..<5].map(\.id), "\(sort)")
+            var last = SessionQuery(limit: 2, sort: sort)
+            last.oldest = true
+            #expect(try f.store.sessions(last, now: now).map(\.id) == all.suffix(2).map(\.id), "\(sort)")
+        }
+        let byUser = try f.store.sessions(SessionQuery(limit: 100, sort: .user), now: now).map { $0.user.lowercased() }
+        #expect(byUser == byUser.sorted())
     }
 
     @Test("the audit table refuses UPDATE and DELETE")

@@ -115,12 +115,13 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 if let client = query.client, s.client != client { return false }
                 if let text = query.text, !text.isEmpty, !(prefix(s.user, text) || prefix(s.ip, text) || prefix(s.client, text)) { return false }
                 if let state = query.state, s.state(at: now) != state { return false }
-                if let after = query.after, !(s.createdAt < after.createdAt || (s.createdAt == after.createdAt && s.id < after.id)) { return false }
-                if let from = query.from, !(s.createdAt < from.createdAt || (s.createdAt == from.createdAt && s.id <= from.id)) { return false }
-                if let before = query.before, !(s.createdAt > before.createdAt || (s.createdAt == before.createdAt && s.id > before.id)) { return false }
+                let position = SessionCursor(s, sort: query.sort)
+                if let after = query.after, !after.precedes(position, in: query.sort) { return false }
+                if let from = query.from, !(from == position || from.precedes(position, in: query.sort)) { return false }
+                if let before = query.before, !position.precedes(before, in: query.sort) { return false }
                 return true
             }
-            let sorted = matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            let sorted = matching.sorted { SessionCursor($0, sort: query.sort).precedes(SessionCursor($1, sort: query.sort), in: query.sort) }
             if query.before != nil || query.oldest { return Array(sorted.suffix(max(0, query.limit))) }
             return Array(sorted.prefix(max(0, query.limit)))
         }
@@ -139,7 +140,12 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                     if j >= 0, j < buckets { revocations[j] += 1 }
                 }
             }
-            return ActivityHistogram(logins: logins, revocations: revocations)
+            var refreshes = [Int](repeating: 0, count: buckets)
+            for token in tokens.values where token.parentHash != nil && token.issuedAt < now {
+                let k = Int(((token.issuedAt - start) / bucket).rounded(.down))
+                if k >= 0, k < buckets { refreshes[k] += 1 }
+            }
+            return ActivityHistogram(logins: logins, refreshes: refreshes, revocations: revocations)
         }
     }
 

@@ -1,3 +1,69 @@
+/// The orders a session listing can take. Each is served by an index, so paging stays
+/// fast at a million rows.
+public enum SessionSort: String, Sendable, CaseIterable {
+    /// Newest first (the default).
+    case created
+    /// Most recently used first.
+    case lastUsed = "last_used"
+    /// User name, A to Z.
+    case user
+    /// Address, in text order.
+    case ip
+
+    /// True when the listing runs from high to low values.
+    public var descending: Bool { self == .created || self == .lastUsed }
+
+    /// The sort value of a session.
+    public func value(of session: SessionRecord) -> SortValue {
+        switch self {
+        case .created: .number(session.createdAt)
+        case .lastUsed: .number(session.lastUsedAt)
+        case .user: .text(session.user)
+        case .ip: .text(session.ip)
+        }
+    }
+}
+
+/// A sort column's value: a time or a (case-insensitively compared) text.
+public enum SortValue: Sendable, Equatable {
+    case number(Double)
+    case text(String)
+
+    /// Orders values the way the store does: numbers numerically, texts ignoring case.
+    public static func < (lhs: SortValue, rhs: SortValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.number(let a), .number(let b)): a < b
+        case (.text(let a), .text(let b)): a.lowercased() < b.lowercased()
+        case (.number, .text): true
+        case (.text, .number): false
+        }
+    }
+}
+
+/// A position in a listing: the sort value and id of a row (keyset pagination).
+public struct SessionCursor: Sendable, Equatable {
+    public var value: SortValue
+    public var id: String
+
+    public init(value: SortValue, id: String) {
+        self.value = value
+        self.id = id
+    }
+
+    /// The cursor of `session` in `sort` order.
+    public init(_ session: SessionRecord, sort: SessionSort) {
+        self.init(value: sort.value(of: session), id: session.id)
+    }
+
+    /// True when `self` comes before `other` in `sort`'s listing order.
+    public func precedes(_ other: SessionCursor, in sort: SessionSort) -> Bool {
+        if value == other.value || (!(value < other.value) && !(other.value < value)) {
+            return sort.descending ? id > other.id : id < other.id
+        }
+        return sort.descending ? other.value < value : value < other.value
+    }
+}
+
 /// Which sessions to list, in what order, from where (keyset pagination: no OFFSET).
 public struct SessionQuery: Sendable, Equatable {
     /// Exact user name (case-insensitive).
@@ -12,31 +78,27 @@ public struct SessionQuery: Sendable, Equatable {
     public var text: String?
     /// Rows to return.
     public var limit: Int
-    /// Continue after this (created_at, id), newest first (exclusive).
-    public var after: (createdAt: Double, id: String)?
-    /// Start at this (created_at, id), newest first (inclusive): reloading a window.
-    public var from: (createdAt: Double, id: String)?
-    /// Rows newer than this key (exclusive), the nearest ones; still returned newest first.
-    public var before: (createdAt: Double, id: String)?
-    /// The oldest rows instead of the newest (for jumping to the end); newest first.
+    /// The listing order.
+    public var sort: SessionSort = .created
+    /// Continue after this row (exclusive).
+    public var after: SessionCursor?
+    /// Start at this row (inclusive): reloading a window.
+    public var from: SessionCursor?
+    /// The rows just before this one (exclusive), still returned in listing order.
+    public var before: SessionCursor?
+    /// The last rows of the listing instead of the first (jumping to the end).
     public var oldest = false
 
     public init(user: String? = nil, ipPrefix: String? = nil, client: String? = nil, state: SessionState? = nil,
-                text: String? = nil, limit: Int = 50, after: (createdAt: Double, id: String)? = nil) {
+                text: String? = nil, limit: Int = 50, sort: SessionSort = .created, after: SessionCursor? = nil) {
         self.user = user
         self.ipPrefix = ipPrefix
         self.client = client
         self.state = state
         self.text = text
         self.limit = limit
+        self.sort = sort
         self.after = after
-    }
-
-    public static func == (lhs: SessionQuery, rhs: SessionQuery) -> Bool {
-        lhs.user == rhs.user && lhs.ipPrefix == rhs.ipPrefix && lhs.client == rhs.client && lhs.state == rhs.state
-            && lhs.text == rhs.text && lhs.limit == rhs.limit && lhs.after?.createdAt == rhs.after?.createdAt
-            && lhs.after?.id == rhs.after?.id && lhs.from?.createdAt == rhs.from?.createdAt && lhs.from?.id == rhs.from?.id
-            && lhs.before?.createdAt == rhs.before?.createdAt && lhs.before?.id == rhs.before?.id && lhs.oldest == rhs.oldest
     }
 
     /// Parses a console filter: `user:alice ip:203.0.113. state:revoked client:ios` plus
@@ -66,10 +128,12 @@ public struct SessionQuery: Sendable, Equatable {
 /// Per-minute activity over a recent window, oldest bucket first.
 public struct ActivityHistogram: Sendable, Equatable {
     public var logins: [Int]
+    public var refreshes: [Int]
     public var revocations: [Int]
 
-    public init(logins: [Int], revocations: [Int]) {
+    public init(logins: [Int], refreshes: [Int], revocations: [Int]) {
         self.logins = logins
+        self.refreshes = refreshes
         self.revocations = revocations
     }
 }

@@ -94,7 +94,7 @@ public protocol SessionStore: AnyObject, Sendable {
     func session(id: String) throws(StoreError) -> SessionRecord?
     /// Sessions matching `query`, newest first.
     func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord]
-    /// Logins (sessions created) and session revocations per `bucket` seconds over the
+    /// Logins (sessions created), refreshes (rotations) and session revocations per `bucket` seconds over the
     /// `buckets` buckets ending at `now`, oldest first.
     func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram
     /// Active sessions last used at or after `since`: their access tokens may still be alive.
