@@ -66,17 +66,33 @@ extension SQLiteSessionStore {
             clauses.append("user = ? COLLATE NOCASE")
             values.append(.text(user))
         }
+        // Prefix filters are planned by how many rows match, counted on their indexes up to
+        // a bound: a rare prefix is searched in its index and the few matches sorted; a
+        // common one (`+column` keeps SQLite off that index) is found quickly by walking
+        // the sort order. Either way a keystroke costs milliseconds at a million rows.
         if let ip = query.ipPrefix {
-            clauses.append("ip LIKE ? ESCAPE '\\'")
-            values.append(.text(Self.prefixPattern(ip)))
+            let pattern = Self.prefixPattern(ip)
+            let rare = try withConnection { db in try Self.isRare(db, column: "ip", pattern: pattern) }
+            clauses.append(rare ? "ip LIKE ? ESCAPE '\\'" : "+ip LIKE ? ESCAPE '\\'")
+            values.append(.text(pattern))
         }
         if let client = query.client {
             clauses.append("client = ?")
             values.append(.text(client))
         }
         if let text = query.text, !text.isEmpty {
-            clauses.append("(user LIKE ? ESCAPE '\\' OR ip LIKE ? ESCAPE '\\' OR client LIKE ? ESCAPE '\\')")
             let pattern = Self.prefixPattern(text)
+            let rare = try withConnection { db in
+                try ["user", "ip", "client"].allSatisfy { column in try Self.isRare(db, column: column, pattern: pattern) }
+            }
+            if rare {
+                clauses.append("""
+                    rowid IN (SELECT rowid FROM sessions WHERE user LIKE ? ESCAPE '\\' UNION SELECT rowid FROM sessions WHERE ip LIKE ? ESCAPE '\\'
+                      UNION SELECT rowid FROM sessions WHERE client LIKE ? ESCAPE '\\')
+                    """)
+            } else {
+                clauses.append("(+user LIKE ? ESCAPE '\\' OR +ip LIKE ? ESCAPE '\\' OR +client LIKE ? ESCAPE '\\')")
+            }
             values += [.text(pattern), .text(pattern), .text(pattern)]
         }
         switch query.state {
@@ -148,6 +164,17 @@ extension SQLiteSessionStore {
                 SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ? AND last_used_at >= ?
                 """, [.real(now), .real(now), .real(since)]))
         }
+    }
+
+    /// Fewer rows than this match a prefix: search its index and sort the matches.
+    static let rareBound = 2000
+
+    /// True when fewer than `rareBound` sessions have `column` starting with the pattern
+    /// (counted on the column's NOCASE index, stopping at the bound).
+    static func isRare(_ db: SQLiteConnection, column: String, pattern: String) throws -> Bool {
+        let count = try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(column) LIKE ? ESCAPE '\\' LIMIT ?)",
+                                     [.text(pattern), .integer(Int64(rareBound))])
+        return count < rareBound
     }
 
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {

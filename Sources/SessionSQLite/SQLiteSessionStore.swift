@@ -60,6 +60,9 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             let missing = Schema.bulkIndexes.filter { !present.contains($0.name) }
             guard !missing.isEmpty else { return }
             try db.transaction { for index in missing { try db.execute(index.sql) } }
+            // Sampled statistics so the planner knows the new indexes (a bounded scan).
+            try db.execute("PRAGMA analysis_limit=1000")
+            try db.execute("ANALYZE")
         }
     }
 
