@@ -54,13 +54,18 @@ public final class ConsoleApp {
                 dispatch(.terminal(TerminalEventBox(.resize(width: size.width, height: size.height))))
             }
             draw()
-            let event = backend.nextEvent(timeoutMilliseconds: 250)
+            var event = backend.nextEvent(timeoutMilliseconds: 250)
             if case .tick = event {
                 idle += 1
                 if let maxIdleTicks, idle >= maxIdleTicks { return }
-            } else {
+            }
+            // Handle every key already typed before drawing again: typing never waits on frames.
+            while true {
+                if case .tick = event { break }
                 idle = 0
                 dispatch(.terminal(TerminalEventBox(event)))
+                if state.quitRequested { return }
+                event = backend.nextEvent(timeoutMilliseconds: 0)
             }
             let now = clock()
             if now - lastTick >= 1 {

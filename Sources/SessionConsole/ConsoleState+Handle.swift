@@ -50,8 +50,11 @@ extension ConsoleState {
 
     private mutating func tick(_ now: Double) -> [ConsoleEffect] {
         self.now = now
+        ticks += 1
         switch view {
-        case .sessions: return [reloadWindow(), .loadCounts]
+        case .sessions:
+            // The window every second; the header counts every fifth second.
+            return ticks % 5 == 0 ? [reloadWindow(), .loadCounts] : [reloadWindow()]
         case .keys: return [.loadKeys]
         case .audit: return [.loadAudit]
         case .detail: return detail.map { [.loadDetail($0.id)] } ?? []

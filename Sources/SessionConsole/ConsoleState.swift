@@ -59,6 +59,8 @@ public struct ConsoleState: Sendable {
     public var helpScroll = 0
 
     public var quitRequested = false
+    /// Seconds ticked, for work done less often than every second.
+    public var ticks = 0
 
     /// The key bindings in force: the defaults, with a user keymap's overrides.
     public var bindings: [KeyBinding] = Keymap.defaults

@@ -36,7 +36,9 @@ extension SQLiteSessionStore {
         }
     }
 
-    func insertSession(_ db: SQLiteConnection, _ s: SessionRecord) throws {
+    func insertSession(_ db: SQLiteConnection, _ session: SessionRecord) throws {
+        var s = session
+        s.idleExpiresAt = min(s.idleExpiresAt, s.expiresAt)  // the invariant the counts rely on
         try db.run("INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),
                     .real(s.lastUsedAt), .real(s.expiresAt), .real(s.idleExpiresAt), s.revokedAt.map { .real($0) } ?? .null,
@@ -177,16 +179,19 @@ extension SQLiteSessionStore {
         return count < rareBound
     }
 
+    /// Counts from indexes only (no table scan): a session's idle end is never after its
+    /// absolute end, so it is active exactly when unrevoked with `idle_expires_at > now`.
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
         try withConnection { db in
-            let active = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?", [.real(now), .real(now)])
+            let total = try db.scalarInt("SELECT COUNT(*) FROM sessions")
+            let revoked = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL")
+            let expired = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE idle_expires_at <= ? AND revoked_at IS NULL", [.real(now)])
             let revokedToday = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at >= ?", [.real(now - 86_400)])
             let expiring = try db.scalarInt("""
-                SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?
-                  AND MIN(expires_at, idle_expires_at) <= ?
-                """, [.real(now), .real(now), .real(now + 3600)])
-            let total = try db.scalarInt("SELECT COUNT(*) FROM sessions")
-            return SessionCounts(active: Int(active), revokedToday: Int(revokedToday), expiringWithinHour: Int(expiring), total: Int(total))
+                SELECT COUNT(*) FROM sessions WHERE idle_expires_at > ? AND idle_expires_at <= ? AND revoked_at IS NULL
+                """, [.real(now), .real(now + 3600)])
+            return SessionCounts(active: Int(total - revoked - expired), revokedToday: Int(revokedToday),
+                                 expiringWithinHour: Int(expiring), total: Int(total))
         }
     }
 

@@ -14,7 +14,7 @@ public struct SessionRecord: Sendable, Equatable {
     public var lastUsedAt: Double
     /// Absolute end of the session.
     public var expiresAt: Double
-    /// End of the session unless it is used again before then.
+    /// End of the session unless it is used again before then; never after `expiresAt`.
     public var idleExpiresAt: Double
     public var revokedAt: Double?
     public var revokeReason: String?
@@ -33,7 +33,7 @@ public struct SessionRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.expiresAt = expiresAt
-        self.idleExpiresAt = idleExpiresAt
+        self.idleExpiresAt = min(idleExpiresAt, expiresAt)
         self.revokedAt = revokedAt
         self.revokeReason = revokeReason
         self.revokedBy = revokedBy
