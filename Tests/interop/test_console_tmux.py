@@ -149,3 +149,38 @@ def test_read_only_revokes_nothing(tmp_path, sessionctl, store):
 def test_console_needs_a_terminal(sessionctl, store):
     result = sessionctl("console", "--db", store)
     assert result.code == 64 and "needs a terminal" in result.err
+
+
+def test_bracketed_paste_opens_the_inspector(tmp_path, sessionctl, store):
+    now = int(time.time())
+    token = sessionctl("token", "sign", "--db", store, "--typ", "at+jwt",
+                       json.dumps({"sub": "paste-user", "iat": now, "exp": now + 300})).out.strip()
+    console = Console(tmp_path, "--db", store)
+    try:
+        console.wait_for("sessionctl · sessions")
+        console.type(f"\x1b[200~{token}\x1b[201~")
+        screen = console.wait_for("sessionctl · inspector")
+        assert "VALID" in screen and "paste-user" in screen
+        assert token not in screen and "(R reveals)" in screen
+        console.keys("q")
+        console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+
+
+def test_sigterm_restores_the_terminal(tmp_path, sessionctl, store):
+    console = Console(tmp_path, "--db", store)
+    try:
+        console.wait_for("sessionctl · sessions")
+        listing = subprocess.run(["ps", "-ww", "-eo", "pid=,comm=,args="], capture_output=True, text=True).stdout
+        pids = [line.split()[0] for line in listing.splitlines()
+                if line.split()[1] == "sessionctl" and store in line]
+        assert len(pids) == 1, listing
+        subprocess.run(["kill", "-TERM", pids[0]], check=True)
+        result = console.finish()
+    finally:
+        console.close()
+    assert result.startswith("EXIT:143")  # died of SIGTERM, after restoring the terminal
+    modes = result.split()
+    assert "icanon" in modes and "echo" in modes
