@@ -5,7 +5,7 @@ PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
 
-.PHONY: all build test demo tour deps system-deps python-deps fuzz fuzz-build clean
+.PHONY: all build test demo tour bench bench-build deps system-deps python-deps fuzz fuzz-build clean
 
 all: build
 
@@ -61,6 +61,16 @@ tour: build
 	run sessions revoke "$$1" --reason "demo: revoked from make demo" --db "$$db"; \
 	run token verify --db "$$db" "$$token" || echo "(exit $$?)"
 
+## Benchmarks (separate package, release build): prints Markdown tables of ratios against
+## raw OpenSSL, jwt-kit and raw SQLite measured in the same run. Seeds a 1M-session store
+## once in Benchmarks/.data. Not part of `make test`; CI only compiles it (bench-build).
+bench: system-deps
+	cd Benchmarks && swift build -c release --product jose-bench
+	cd Benchmarks && ./.build/release/jose-bench
+
+bench-build: system-deps
+	cd Benchmarks && swift build --product jose-bench
+
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000
 fuzz-build: system-deps
@@ -70,4 +80,4 @@ fuzz: fuzz-build
 	Fuzz/run.sh $(RUNS)
 
 clean:
-	rm -rf .build Fuzz/.build
+	rm -rf .build Fuzz/.build Benchmarks/.build

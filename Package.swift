@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .library(name: "SessionCore", targets: ["SessionCore"]),
         .library(name: "SessionSQLite", targets: ["SessionSQLite"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "SessionConsole", targets: ["SessionConsole"]),
         .executable(name: "sessionctl", targets: ["sessionctl"]),
     ],
     dependencies: [

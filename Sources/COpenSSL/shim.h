@@ -18,6 +18,7 @@
 /* Macros and variadic functions Swift cannot import, wrapped as functions. */
 
 static inline void shim_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline void shim_OPENSSL_clear_free(void *p, size_t n) { OPENSSL_clear_free(p, n); }
 
 static inline int shim_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 static inline int shim_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }

@@ -115,6 +115,8 @@ extension SQLiteSessionStore {
         case .lastUsed: column = "last_used_at"
         case .user: column = "user COLLATE NOCASE"
         case .ip: column = "ip COLLATE NOCASE"
+        case .client: column = "client COLLATE NOCASE"
+        case .expires: column = "idle_expires_at"
         }
         let down = query.sort.descending
         func bind(_ value: SortValue) -> SQLiteStatement.Value {

@@ -184,6 +184,18 @@ public final class EVPKey: @unchecked Sendable {
         return out
     }
 
+    /// The private key in DER (OpenSSL's `i2d_PrivateKey`: RSAPrivateKey, ECPrivateKey or
+    /// PKCS #8 for Ed25519), for handing the same key to another implementation in tests
+    /// and benchmarks. Secret: never print it. Nil for a public key.
+    public func derPrivateKey() -> [UInt8]? {
+        guard hasPrivateKey else { return nil }
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = i2d_PrivateKey(pointer, &out)
+        guard length > 0, let out else { return nil }
+        defer { shim_OPENSSL_clear_free(out, Int(length)) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(length)))
+    }
+
     /// The raw Ed25519 private key (seed), when present.
     public func rawPrivateKey() -> [UInt8]? {
         guard hasPrivateKey else { return nil }

@@ -9,6 +9,10 @@ public enum SessionSort: String, Sendable, CaseIterable {
     case user
     /// Address, in text order.
     case ip
+    /// Client, A to Z.
+    case client
+    /// Soonest end (idle or absolute) first: ended sessions, then those about to end.
+    case expires
 
     /// True when the listing runs from high to low values.
     public var descending: Bool { self == .created || self == .lastUsed }
@@ -20,6 +24,8 @@ public enum SessionSort: String, Sendable, CaseIterable {
         case .lastUsed: .number(session.lastUsedAt)
         case .user: .text(session.user)
         case .ip: .text(session.ip)
+        case .client: .text(session.client)
+        case .expires: .number(session.idleExpiresAt)
         }
     }
 }

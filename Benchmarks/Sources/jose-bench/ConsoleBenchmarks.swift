@@ -1,0 +1,45 @@
+import Foundation
+import SessionConsole
+import SessionCore
+import SessionSQLite
+import TerminalUI
+
+/// The console through the headless backend: time to the first full frame, filter
+/// keystroke → frame latency, and resident memory.
+enum ConsoleBenchmarks {
+    struct Result {
+        let sessions: Int
+        let firstFrameMilliseconds: Double
+        let keystrokeP50: Double
+        let keystrokeP95: Double
+        let residentMegabytes: Double
+    }
+
+    static func run(store: SQLiteSessionStore, path: String, sessions: Int) -> Result {
+        let clock = { Date().timeIntervalSince1970 }
+        let backend = HeadlessBackend(width: 120, height: 40)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let state = ConsoleState(width: 120, height: 40, now: clock(), readOnly: false, storeName: path, themeName: "default")
+        let runner = EffectRunner(store: store, storePath: path, actor: "bench", environment: [:], themesFolder: "themes", clock: clock)
+        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback, themesFolder: "themes", monochrome: false, clock: clock)
+        app.run(maxIdleTicks: 1)  // start effects, first frame, then stop (no input)
+        let firstFrame = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        precondition(backend.frames >= 1 && !app.state.rows.isEmpty)
+
+        // Type filters a person would type, one key at a time; each key costs a store query and a frame.
+        var latencies: [Double] = []
+        let user = app.state.rows[0].user
+        for text in ["user:\(user)", "ip:203.0.113.", "ali", "state:revoked", "client:ios", "zzz"] {
+            app.dispatch(.terminal(TerminalEventBox(.key(.character("/")))))
+            for character in text {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                app.dispatch(.terminal(TerminalEventBox(.key(.character(character)))))
+                app.draw()
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            }
+            app.dispatch(.terminal(TerminalEventBox(.key(.escape))))
+        }
+        return Result(sessions: sessions, firstFrameMilliseconds: firstFrame, keystrokeP50: percentile(latencies, 50),
+                      keystrokeP95: percentile(latencies, 95), residentMegabytes: residentMegabytes())
+    }
+}
