@@ -52,8 +52,9 @@ public final class SQLiteConnection {
             try execute("PRAGMA synchronous=\(synchronous.rawValue)")
         }
         try execute("PRAGMA foreign_keys=ON")
-        // 64 MiB page cache: index inserts into a million-row store stay in memory.
-        try execute("PRAGMA cache_size=-65536")
+        // 8 MiB page cache: a long-running reader (the console, sessiond) stays small; bulk
+        // imports raise it for their duration.
+        try execute("PRAGMA cache_size=-8192")
     }
 
     deinit {

@@ -72,6 +72,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             // Foreign keys need the parent's unique index; the import writes parents first.
             try db.execute("PRAGMA foreign_keys=OFF")
             try db.execute("PRAGMA wal_autocheckpoint=20000")
+            try db.execute("PRAGMA cache_size=-262144")  // 256 MiB while importing
             try db.transaction { for index in Schema.bulkIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") } }
         }
     }
@@ -83,6 +84,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         try withConnection { db in
             try db.execute("PRAGMA threads=0")
             try db.execute("PRAGMA wal_autocheckpoint=1000")
+            try db.execute("PRAGMA cache_size=-8192")
             try db.execute("PRAGMA foreign_keys=ON")
             // Sampled statistics for the planner: a bounded scan, not a full one.
             try db.execute("PRAGMA analysis_limit=1000")

@@ -1,7 +1,26 @@
 import Foundation
 import SessionCore
+import SessionSQLite
 
 // make bench: every figure is a ratio against a baseline measured in this same run.
+// `jose-bench console-memory PATH SESSIONS` runs only the console on a store (a child process,
+// so its resident memory is the console's alone).
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "console-memory" {
+    let path = CommandLine.arguments[2]
+    let result = ConsoleBenchmarks.run(store: try SQLiteSessionStore(path: path, create: false), path: path, sessions: Int(CommandLine.arguments[3]) ?? 0)
+    print(String(format: "%.0f %.1f %.1f %.1f", result.firstFrameMilliseconds, result.keystrokeP50, result.keystrokeP95, result.residentMegabytes))
+    exit(0)
+}
+// `jose-bench profile ALG` only loops SessionCore's verify for ALG (for perf / callgrind).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "profile", let algorithm = JWSAlgorithm(name: CommandLine.arguments[2]) {
+    let key = try JWSKey.generate(algorithm, kid: "bench")
+    let keys = JWKSet(keys: [key])
+    let token = try JWSSigner.sign(JOSEBenchmarks.claims(), key: key, type: "JWT")
+    let options = VerificationOptions(issuer: "https://auth.example", audience: "orders")
+    let measured = try opsPerSecond(rounds: 8, seconds: 0.5) { _ = try JWSVerifier.verify(token, keys: keys, options: options, now: JOSEBenchmarks.now) }
+    print("\(algorithm.rawValue) verify: \(rate(measured))")
+    exit(0)
+}
 let folder = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? ".data"
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
@@ -40,8 +59,21 @@ for (name, ms) in try StoreBenchmarks.queries(big) { print(row([name, String(for
 
 print("\n## Console (headless backend, 120×40)\n")
 let small = try StoreBenchmarks.seeded(folder: folder, sessions: 10_000)
-let smallResult = ConsoleBenchmarks.run(store: small.0, path: small.1, sessions: 10_000)
-let bigResult = ConsoleBenchmarks.run(store: big, path: bigPath, sessions: sessions)
+/// The console in a child process of this binary, so memory is the console's own.
+func consoleInChild(_ path: String, _ sessions: Int) throws -> ConsoleBenchmarks.Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    process.arguments = ["console-memory", path, String(sessions)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    process.waitUntilExit()
+    let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    precondition(fields.count == 4, "console-memory child failed")
+    return ConsoleBenchmarks.Result(sessions: sessions, firstFrameMilliseconds: fields[0], keystrokeP50: fields[1], keystrokeP95: fields[2], residentMegabytes: fields[3])
+}
+let smallResult = try consoleInChild(small.1, 10_000)
+let bigResult = try consoleInChild(bigPath, sessions)
 print(row(["sessions", "first frame", "filter keystroke p50", "p95", "resident memory"]))
 print(row(["---:", "---:", "---:", "---:", "---:"]))
 for r in [smallResult, bigResult] {

@@ -21,6 +21,7 @@ public enum Base64URL {
 
     /// Encodes bytes as unpadded base64url, returning the ASCII bytes.
     public static func encodeBytes<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        if let fast = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return fast }
         var out = [UInt8]()
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()
@@ -37,6 +38,40 @@ public enum Base64URL {
             }
         }
         return out
+    }
+
+    /// Encodes a contiguous buffer: three bytes to four characters, table driven.
+    static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let count = input.count
+        let outCount = (count / 3) * 4 + [0, 2, 3][count % 3]
+        if outCount == 0 { return [] }
+        return alphabet.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+                var i = 0
+                var o = 0
+                while i + 3 <= count {
+                    let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                    out[o] = table[Int(v >> 18)]
+                    out[o + 1] = table[Int(v >> 12 & 0x3F)]
+                    out[o + 2] = table[Int(v >> 6 & 0x3F)]
+                    out[o + 3] = table[Int(v & 0x3F)]
+                    i += 3
+                    o += 4
+                }
+                if count - i == 1 {
+                    out[o] = table[Int(input[i] >> 2)]
+                    out[o + 1] = table[Int((input[i] & 0x03) << 4)]
+                    o += 2
+                } else if count - i == 2 {
+                    let v = UInt32(input[i]) << 8 | UInt32(input[i + 1])
+                    out[o] = table[Int(v >> 10)]
+                    out[o + 1] = table[Int(v >> 4 & 0x3F)]
+                    out[o + 2] = table[Int((v & 0x0F) << 2)]
+                    o += 3
+                }
+                initialized = o
+            }
+        }
     }
 
     /// Decodes strict unpadded base64url; returns nil for any input that is not the

@@ -9,15 +9,25 @@ public enum ClaimsValidator {
     /// (`missing_claim`) and `now < exp + leeway` (`expired`); `now + leeway >= nbf` and
     /// `iat <= now + leeway` (`not_yet_valid`); then the issuer and audience options.
     public static func validate(_ claims: JSONObject, options: VerificationOptions, now: Double) throws(TokenRejection) {
-        let exp = try numericDate("exp", in: claims)
-        let nbf = try numericDate("nbf", in: claims)
-        let iat = try numericDate("iat", in: claims)
-        for name in ["iss", "sub", "jti"] {
-            if let value = claims[name], value.stringValue == nil {
-                throw TokenRejection(.malformed, "claim \"\(name)\" is not a string")
+        // One pass over the members picks out the registered claims.
+        var exp: Double?, nbf: Double?, iat: Double?
+        var iss: String?
+        var audValue: JSONValue?
+        for member in claims {
+            switch member.name {
+            case "exp": exp = try numericDate("exp", member.value)
+            case "nbf": nbf = try numericDate("nbf", member.value)
+            case "iat": iat = try numericDate("iat", member.value)
+            case "iss", "sub", "jti":
+                guard case .string(let text) = member.value else {
+                    throw TokenRejection(.malformed, "claim \"\(member.name)\" is not a string")
+                }
+                if member.name == "iss" { iss = text }
+            case "aud": audValue = member.value
+            default: continue
             }
         }
-        let audiences = try audienceList(claims)
+        let audiences = try audienceList(audValue)
 
         guard let exp else { throw TokenRejection(.missingClaim, "claim \"exp\" is required") }
         let leeway = options.leeway
@@ -31,7 +41,7 @@ public enum ClaimsValidator {
             throw TokenRejection(.notYetValid, "token was issued in the future (iat \(iat), now \(Int64(now.rounded(.down))))")
         }
         if let issuer = options.issuer {
-            guard let iss = claims["iss"]?.stringValue else { throw TokenRejection(.missingClaim, "claim \"iss\" is required") }
+            guard let iss else { throw TokenRejection(.missingClaim, "claim \"iss\" is required") }
             guard iss == issuer else {
                 throw TokenRejection(.badIssuer, "issuer \"\(JSONWriter.escapeForMessage(iss))\" is not \"\(JSONWriter.escapeForMessage(issuer))\"")
             }
@@ -44,16 +54,15 @@ public enum ClaimsValidator {
         }
     }
 
-    private static func numericDate(_ name: String, in claims: JSONObject) throws(TokenRejection) -> Double? {
-        guard let value = claims[name] else { return nil }
+    private static func numericDate(_ name: String, _ value: JSONValue) throws(TokenRejection) -> Double? {
         guard let number = value.doubleValue, number.isFinite, number >= 0, number <= maxNumericDate else {
             throw TokenRejection(.malformed, "claim \"\(name)\" is not a NumericDate in [0, \(Int64(maxNumericDate))]")
         }
         return number
     }
 
-    private static func audienceList(_ claims: JSONObject) throws(TokenRejection) -> [String]? {
-        guard let value = claims["aud"] else { return nil }
+    private static func audienceList(_ value: JSONValue?) throws(TokenRejection) -> [String]? {
+        guard let value else { return nil }
         if let single = value.stringValue { return [single] }
         if let array = value.arrayValue {
             var out: [String] = []

@@ -33,15 +33,20 @@ public struct CompactJWS: Sendable {
     public init(bytes: [UInt8]) throws(TokenRejection) {
         var firstDot = -1
         var secondDot = -1
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") {
-            if firstDot < 0 {
-                firstDot = index
-            } else if secondDot < 0 {
-                secondDot = index
-            } else {
-                throw TokenRejection(.malformed, "a compact JWS has exactly three segments")
+        var extraDot = false
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: ".") {
+                if firstDot < 0 {
+                    firstDot = index
+                } else if secondDot < 0 {
+                    secondDot = index
+                } else {
+                    extraDot = true
+                    return
+                }
             }
         }
+        if extraDot { throw TokenRejection(.malformed, "a compact JWS has exactly three segments") }
         guard secondDot > 0 else { throw TokenRejection(.malformed, "a compact JWS has exactly three segments") }
         let decoded = bytes.withUnsafeBufferPointer { buffer in
             (Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[0..<firstDot])),

@@ -105,6 +105,7 @@ public struct JSONReader {
         if depth > maxDepth { throw error("JSON nested deeper than \(maxDepth)") }
         position += 1  // {
         var members: [(name: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if !atEnd && input[position] == UInt8(ascii: "}") {
             position += 1
@@ -167,18 +168,31 @@ public struct JSONReader {
         } else {
             throw error("invalid number")
         }
+        var isInteger = true
         if !atEnd && input[position] == UInt8(ascii: ".") {
+            isInteger = false
             position += 1
             guard !atEnd, isDigit(input[position]) else { throw error("invalid number") }
             while !atEnd && isDigit(input[position]) { position += 1 }
         }
         if !atEnd && (input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E")) {
+            isInteger = false
             position += 1
             if !atEnd && (input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-")) { position += 1 }
             guard !atEnd, isDigit(input[position]) else { throw error("invalid number") }
             while !atEnd && isDigit(input[position]) { position += 1 }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
+        // Fast path: a plain integer of up to 15 digits is exact in a Double; no strtod.
+        if isInteger, position - start <= 16 {
+            var magnitude: Int64 = 0
+            for index in (input[start] == UInt8(ascii: "-") ? start + 1 : start)..<position {
+                magnitude = magnitude * 10 + Int64(input[index] - UInt8(ascii: "0"))
+            }
+            if magnitude < 1_000_000_000_000_000 {
+                return JSONNumber(text: text, value: Double(input[start] == UInt8(ascii: "-") ? -magnitude : magnitude))
+            }
+        }
         guard let value = Double(text), value.isFinite else {
             position = start
             throw error("number out of range")

@@ -151,7 +151,7 @@ public final class JWSKey: Sendable {
             guard let hash = algorithm.hash, let hmac = hmacKeys.first(where: { $0.hash == hash }) else { return false }
             guard signature.count == hash.byteCount else { return false }
             let expected = hmac.mac(input)
-            return ConstantTime.equals(expected, Array(signature))
+            return expected.withUnsafeBytes { ConstantTime.equals($0, signature) }
         case .asymmetric:
             guard let context = contexts.first(where: { $0.algorithm == algorithm }) else { return false }
             if case .ecdsa(let curve) = algorithm.family {

@@ -56,24 +56,36 @@ public enum JWSVerifier {
     /// `weak_key` or `bad_signature`, else the key that verified.
     public static func verifySignature(_ jws: CompactJWS, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions) throws(TokenRejection) -> JWSKey {
         let kid = try jws.keyID()
-        let candidates = keys.candidates(kid: kid)
-        if let kid, candidates.isEmpty {
-            throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
-        }
         if let allowed = options.algorithms, !allowed.contains(algorithm) {
+            if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
+                throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
+            }
             throw TokenRejection(.algNotAllowed, "alg \(algorithm.rawValue) is not in the allowed list")
         }
-        let fitting = candidates.filter { $0.fits(algorithm) }
-        if fitting.isEmpty {
-            throw TokenRejection(.algNotAllowed, "no \(kid == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
-        }
-        let strong = fitting.filter { !$0.isWeak(for: algorithm) }
-        if strong.isEmpty {
-            throw TokenRejection(.weakKey, "the key for \(algorithm.rawValue) is too weak (\(fitting[0].summary))")
-        }
-        for key in strong {
+        // One pass, no allocation: candidates by kid, then fit, then strength.
+        var sawCandidate = false
+        var sawStrong = false
+        var weak: JWSKey?
+        for key in keys.keys where kid == nil || key.kid == kid {
+            sawCandidate = true
+            guard key.fits(algorithm) else { continue }
+            if key.isWeak(for: algorithm) {
+                weak = weak ?? key
+                continue
+            }
             let valid = jws.withSigningInput { input, signature in key.verify(algorithm, signature: signature, input: input) }
             if valid { return key }
+            weak = nil
+            sawStrong = true
+        }
+        if let kid, !sawCandidate {
+            throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
+        }
+        if !sawStrong, let weak {
+            throw TokenRejection(.weakKey, "the key for \(algorithm.rawValue) is too weak (\(weak.summary))")
+        }
+        if !sawStrong {
+            throw TokenRejection(.algNotAllowed, "no \(kid == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
         }
         throw TokenRejection(.badSignature, "signature does not verify")
     }
