@@ -231,15 +231,24 @@ extension SQLiteSessionStore {
                            issuedIP: row.text(4), spentAt: row.optionalDouble(5), successorHash: row.optionalBlob(6), reusedAt: row.optionalDouble(7))
     }
 
+    /// A refresh token (columns 13…20) with its session (columns 0…12).
+    static let tokenWithSession = """
+        SELECT \(sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+          t.hash, t.session_id, t.parent_hash, t.issued_at, t.issued_ip, t.spent_at, t.successor_hash, t.reused_at
+        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?
+        """
+
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
                                    policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
         try write { db -> RotationOutcome in
-            guard let token = try db.query("""
-                SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
-                FROM refresh_tokens WHERE hash = ?
-                """, [.blob(presentedHash)], Self.refreshToken).first,
-                  var session = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?", [.text(token.sessionID)], Self.session).first
+            // The token and its session in one lookup.
+            guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
+                    (RefreshTokenRecord(hash: row.blob(13), sessionID: row.text(14), parentHash: row.optionalBlob(15), issuedAt: row.double(16),
+                                        issuedIP: row.text(17), spentAt: row.optionalDouble(18), successorHash: row.optionalBlob(19),
+                                        reusedAt: row.optionalDouble(20)), Self.session(row))
+                }).first
             else { return .unknownToken }
+            var session = found
             switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
             case .rotate:
                 try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
