@@ -60,9 +60,12 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             let missing = Schema.bulkIndexes.filter { !present.contains($0.name) }
             guard !missing.isEmpty else { return }
             try db.transaction { for index in missing { try db.execute(index.sql) } }
-            // Sampled statistics so the planner knows the new indexes (a bounded scan).
-            try db.execute("PRAGMA analysis_limit=1000")
-            try db.execute("ANALYZE")
+            // Sampled statistics so the planner knows the new indexes (a bounded scan) -
+            // only once there is data: statistics of empty tables would mislead it later.
+            if try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions LIMIT 1000)") >= 1000 {
+                try db.execute("PRAGMA analysis_limit=1000")
+                try db.execute("ANALYZE")
+            }
         }
     }
 

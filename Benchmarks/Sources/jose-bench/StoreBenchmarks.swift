@@ -8,7 +8,7 @@ import SessionSQLite
 enum StoreBenchmarks {
     static func rotation(folder: String) throws -> (store: Double, raw: Double) {
         let path = folder + "/rotation.sqlite"
-        try? FileManager.default.removeItem(atPath: path)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try SQLiteSessionStore(path: path, create: true)
         let now = Date().timeIntervalSince1970
         var current = SecureRandom.bytes(32)
@@ -16,13 +16,13 @@ enum StoreBenchmarks {
                                     lastUsedAt: now, expiresAt: now + 86_400, idleExpiresAt: now + 86_400)
         try store.createSession(session, refreshTokenHash: HashFunction.sha256.hash(current))
         let policy = RefreshPolicy()
-        let storeRate = try opsPerSecond(rounds: 3, seconds: 0.5) {
+        let storeRound = { () throws -> Double in try opsPerSecond(rounds: 1, seconds: 0.5) {
             let next = SecureRandom.bytes(32)
             let outcome = try store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(current), successorHash: HashFunction.sha256.hash(next),
                                                        ip: "203.0.113.1", at: now, policy: policy)
             guard case .rotated = outcome else { fatalError("rotation failed: \(outcome)") }
             current = next
-        }
+        } }
 
         // The same two writes by hand: prepared statements, one transaction, same pragmas.
         var db: OpaquePointer?
@@ -37,7 +37,7 @@ enum StoreBenchmarks {
         var rawCurrent = SecureRandom.bytes(32)
         var rawHash = HashFunction.sha256.hash(rawCurrent)
         sqlite3_exec(db, "INSERT INTO refresh_tokens (hash, session_id, issued_at, issued_ip) VALUES (x'\(rawHash.map { String(format: "%02x", $0) }.joined())', 'bench', 0, 'x')", nil, nil, nil)
-        let rawRate = opsPerSecond(rounds: 3, seconds: 0.5) {
+        let rawRound = { () -> Double in opsPerSecond(rounds: 1, seconds: 0.5) {
             let next = SecureRandom.bytes(32)
             let nextHash = HashFunction.sha256.hash(next)
             sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil)
@@ -54,6 +54,12 @@ enum StoreBenchmarks {
             sqlite3_exec(db, "COMMIT", nil, nil, nil)
             rawCurrent = next
             rawHash = nextHash
+        } }
+        // Alternate the two so WAL growth and machine noise fall on both alike; best of each.
+        var storeRate = 0.0, rawRate = 0.0
+        for _ in 0..<4 {
+            rawRate = max(rawRate, rawRound())
+            storeRate = max(storeRate, try storeRound())
         }
         return (storeRate, rawRate)
     }
