@@ -256,9 +256,16 @@ extension SQLiteSessionStore {
                 guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
                 try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
                            [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
+                let movedIP = session.ip != ip
                 session = session.rotated(at: now, ip: ip, policy: policy)
-                try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?, ip = ? WHERE id = ?",
-                           [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(ip), .text(session.id)])
+                // Assigning ip rewrites its index entry even to the same value: only when it moved.
+                if movedIP {
+                    try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?, ip = ? WHERE id = ?",
+                               [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(ip), .text(session.id)])
+                } else {
+                    try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ? WHERE id = ?",
+                               [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(session.id)])
+                }
                 return .rotated(session)
             case .replay:
                 return .replayedWithinGrace(session)
