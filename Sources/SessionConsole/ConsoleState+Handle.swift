@@ -65,7 +65,7 @@ extension ConsoleState {
     /// Reloads the visible window, keeping the selected session selected.
     func reloadWindow() -> ConsoleEffect {
         var query = filterQuery
-        if !atNewest, let first = rows.first { query.from = SessionCursor(first, sort: query.sort) }
+        if !atNewest, let first = rows.first { query.from = SessionCursor(first, sort: query.sort, now: now) }
         return .loadSessions(query, .replace(selectID: selected?.id, cursor: cursor))
     }
 
@@ -313,11 +313,11 @@ extension ConsoleState {
             var query = filterQuery
             query.limit = abs(delta)
             if delta > 0, let last = rows.last {
-                query.after = SessionCursor(last, sort: query.sort)
+                query.after = SessionCursor(last, sort: query.sort, now: now)
                 return [.loadSessions(query, .below)]
             }
             if delta < 0, let first = rows.first {
-                query.before = SessionCursor(first, sort: query.sort)
+                query.before = SessionCursor(first, sort: query.sort, now: now)
                 return [.loadSessions(query, .above)]
             }
             return []
@@ -336,11 +336,11 @@ extension ConsoleState {
         guard view == .sessions else { return move(by: down ? pageSize : -pageSize) }
         var query = filterQuery
         if down, let last = rows.last {
-            query.after = SessionCursor(last, sort: query.sort)
+            query.after = SessionCursor(last, sort: query.sort, now: now)
             return [.loadSessions(query, .nextPage)]
         }
         if !down, let first = rows.first {
-            query.before = SessionCursor(first, sort: query.sort)
+            query.before = SessionCursor(first, sort: query.sort, now: now)
             return [.loadSessions(query, .above)]
         }
         return []

@@ -62,6 +62,9 @@ extension SQLiteSessionStore {
     }
 
     public func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord] {
+        if query.sort == .state {
+            return try StateOrderedListing.sessions(query) { sub throws(StoreError) in try sessions(sub, now: now) }
+        }
         var clauses: [String] = []
         var values: [SQLiteStatement.Value] = []
         if let user = query.user {
@@ -117,12 +120,14 @@ extension SQLiteSessionStore {
         case .ip: column = "ip COLLATE NOCASE"
         case .client: column = "client COLLATE NOCASE"
         case .expires: column = "idle_expires_at"
+        case .state: preconditionFailure("state order is assembled by StateOrderedListing")
         }
         let down = query.sort.descending
         func bind(_ value: SortValue) -> SQLiteStatement.Value {
             switch value {
             case .number(let n): .real(n)
             case .text(let t): .text(t)
+            case .ranked(_, let created): .real(created)
             }
         }
         /// Rows strictly past `cursor` going `forward` in listing order (inclusive of the cursor row when asked).

@@ -6,7 +6,7 @@ import TerminalUI
 
 @Suite("Console state machine and screens")
 struct ConsoleTests {
-    @Test("golden screens of every view", arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small"])
+    @Test("golden screens of every view", arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small", "inspector"])
     func goldens(_ view: String) throws {
         let f = try ConsoleFixture(width: view == "small" ? 60 : 100, height: view == "small" ? 20 : 30)
         switch view {
@@ -16,6 +16,10 @@ struct ConsoleTests {
         case "help": f.key(.character("?"))
         case "filter": f.key(.character("/")); f.type("user:bob")
         case "confirm": f.key(.character("d")); f.type("stolen phone"); f.key(.enter)
+        case "inspector":
+            // RFC 7515 A.3: a fixed token, so the redacted form and the verdict are stable.
+            f.app.dispatch(.terminal(TerminalEventBox(.paste(
+                "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q"))))
         default: break
         }
         if let problem = assertGolden(f.screen(), view) { Issue.record(Comment(rawValue: problem)) }

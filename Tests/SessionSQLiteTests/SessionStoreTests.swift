@@ -158,13 +158,13 @@ struct SessionStoreTests {
         for i in 0..<30 { try f.session(user: i % 3 == 0 ? "alice" : "bob", id: String(format: "s%02d", i), at: now + Double(i)) }
         let page1 = try f.store.sessions(SessionQuery(limit: 10), now: now + 100)
         #expect(page1.map(\.id) == (20..<30).reversed().map { String(format: "s%02d", $0) })
-        let page2 = try f.store.sessions(SessionQuery(limit: 10, after: SessionCursor(page1.last!, sort: .created)), now: now + 100)
+        let page2 = try f.store.sessions(SessionQuery(limit: 10, after: SessionCursor(page1.last!, sort: .created, now: now)), now: now + 100)
         #expect(page2.first?.id == "s19")
         var back = SessionQuery(limit: 3)
-        back.before = SessionCursor(page2.first!, sort: .created)
+        back.before = SessionCursor(page2.first!, sort: .created, now: now)
         #expect(try f.store.sessions(back, now: now).map(\.id) == ["s22", "s21", "s20"])
         var from = SessionQuery(limit: 2)
-        from.from = SessionCursor(page2.first!, sort: .created)
+        from.from = SessionCursor(page2.first!, sort: .created, now: now)
         #expect(try f.store.sessions(from, now: now).map(\.id) == ["s19", "s18"])
         var oldest = SessionQuery(limit: 2)
         oldest.oldest = true
@@ -191,31 +191,39 @@ struct SessionStoreTests {
         let f = try StoreFixture(kind)
         let names = ["carol", "Alice", "bob", "alice", "dave", "Bob", "erin", "carol"]
         for (i, name) in names.enumerated() {
-            try f.session(user: name, id: "id\(i)", at: now + Double(i) * (i % 2 == 0 ? 1 : -1))
+            try f.session(user: name, id: "id\(i)", at: now + Double(i) * (i % 2 == 0 ? 1 : -1),
+                          policy: i == 2 || i == 5 ? RefreshPolicy(sessionLifetime: 86_400, idleTimeout: 5) : RefreshPolicy())
         }
+        try f.store.revokeSessions(ids: ["id3", "id6"], audit: f.audit())
+        let later = now + 100  // id2 and id5 are idle by then
         for sort in SessionSort.allCases {
-            let all = try f.store.sessions(SessionQuery(limit: 100, sort: sort), now: now)
+            let all = try f.store.sessions(SessionQuery(limit: 100, sort: sort), now: later)
             #expect(all.count == names.count)
             for (a, b) in zip(all, all.dropFirst()) {
-                #expect(SessionCursor(a, sort: sort).precedes(SessionCursor(b, sort: sort), in: sort), "\(sort): \(a.id) before \(b.id)")
+                #expect(SessionCursor(a, sort: sort, now: later).precedes(SessionCursor(b, sort: sort, now: later), in: sort), "\(sort): \(a.id) before \(b.id)")
             }
             // Pages of 3 forward, then back again, give the same rows.
             var forward: [String] = []
             var query = SessionQuery(limit: 3, sort: sort)
             while true {
-                let page = try f.store.sessions(query, now: now)
+                let page = try f.store.sessions(query, now: later)
                 if page.isEmpty { break }
                 forward += page.map(\.id)
-                query.after = SessionCursor(page.last!, sort: sort)
+                query.after = SessionCursor(page.last!, sort: sort, now: later)
             }
             #expect(forward == all.map(\.id), "\(sort)")
             var back = SessionQuery(limit: 3, sort: sort)
-            back.before = SessionCursor(all[5], sort: sort)
-            #expect(try f.store.sessions(back, now: now).map(\.id) == all[2..<5].map(\.id), "\(sort)")
+            back.before = SessionCursor(all[5], sort: sort, now: later)
+            #expect(try f.store.sessions(back, now: later).map(\.id) == all[2..<5].map(\.id), "\(sort)")
             var last = SessionQuery(limit: 2, sort: sort)
             last.oldest = true
-            #expect(try f.store.sessions(last, now: now).map(\.id) == all.suffix(2).map(\.id), "\(sort)")
+            #expect(try f.store.sessions(last, now: later).map(\.id) == all.suffix(2).map(\.id), "\(sort)")
         }
+        let byState = try f.store.sessions(SessionQuery(limit: 100, sort: .state), now: later).map { $0.state(at: later) }
+        #expect(byState == [.active, .active, .active, .active, .expired, .expired, .revoked, .revoked])
+        var revokedOnly = SessionQuery(limit: 100, sort: .state)
+        revokedOnly.state = .revoked
+        #expect(try f.store.sessions(revokedOnly, now: later).map(\.id).sorted() == ["id3", "id6"])
         let byUser = try f.store.sessions(SessionQuery(limit: 100, sort: .user), now: now).map { $0.user.lowercased() }
         #expect(byUser == byUser.sorted())
     }

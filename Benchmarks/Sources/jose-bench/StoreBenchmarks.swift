@@ -89,7 +89,7 @@ enum StoreBenchmarks {
             ("first page (50 newest)", { _ = try store.sessions(SessionQuery(limit: 50), now: now) }),
             ("deep page (keyset after the oldest 50)", {
                 var q = SessionQuery(limit: 50)
-                q.before = SessionCursor(deepRows[0], sort: .created)
+                q.before = SessionCursor(deepRows[0], sort: .created, now: now)
                 _ = try store.sessions(q, now: now)
             }),
             ("user filter", { _ = try store.sessions(SessionQuery(user: user, limit: 50), now: now) }),

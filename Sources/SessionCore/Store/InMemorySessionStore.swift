@@ -107,7 +107,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     }
 
     public func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord] {
-        try locked {
+        if query.sort == .state {
+            return try StateOrderedListing.sessions(query) { sub throws(StoreError) in try sessions(sub, now: now) }
+        }
+        return try locked {
             func prefix(_ value: String, _ prefix: String) -> Bool { value.lowercased().hasPrefix(prefix.lowercased()) }
             let matching = sessionsByID.values.filter { s in
                 if let user = query.user, s.user.lowercased() != user.lowercased() { return false }
@@ -115,13 +118,13 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 if let client = query.client, s.client != client { return false }
                 if let text = query.text, !text.isEmpty, !(prefix(s.user, text) || prefix(s.ip, text) || prefix(s.client, text)) { return false }
                 if let state = query.state, s.state(at: now) != state { return false }
-                let position = SessionCursor(s, sort: query.sort)
+                let position = SessionCursor(s, sort: query.sort, now: now)
                 if let after = query.after, !after.precedes(position, in: query.sort) { return false }
                 if let from = query.from, !(from == position || from.precedes(position, in: query.sort)) { return false }
                 if let before = query.before, !position.precedes(before, in: query.sort) { return false }
                 return true
             }
-            let sorted = matching.sorted { SessionCursor($0, sort: query.sort).precedes(SessionCursor($1, sort: query.sort), in: query.sort) }
+            let sorted = matching.sorted { SessionCursor($0, sort: query.sort, now: now).precedes(SessionCursor($1, sort: query.sort, now: now), in: query.sort) }
             if query.before != nil || query.oldest { return Array(sorted.suffix(max(0, query.limit))) }
             return Array(sorted.prefix(max(0, query.limit)))
         }

@@ -13,12 +13,17 @@ public enum SessionSort: String, Sendable, CaseIterable {
     case client
     /// Soonest end (idle or absolute) first: ended sessions, then those about to end.
     case expires
+    /// Active, then expired, then revoked sessions; newest first within each.
+    case state
 
     /// True when the listing runs from high to low values.
     public var descending: Bool { self == .created || self == .lastUsed }
 
-    /// The sort value of a session.
-    public func value(of session: SessionRecord) -> SortValue {
+    /// The order of states in a `.state` listing.
+    public static let stateOrder: [SessionState] = [.active, .expired, .revoked]
+
+    /// The sort value of a session at `now` (only `.state` depends on the time).
+    public func value(of session: SessionRecord, now: Double) -> SortValue {
         switch self {
         case .created: .number(session.createdAt)
         case .lastUsed: .number(session.lastUsedAt)
@@ -26,6 +31,7 @@ public enum SessionSort: String, Sendable, CaseIterable {
         case .ip: .text(session.ip)
         case .client: .text(session.client)
         case .expires: .number(session.idleExpiresAt)
+        case .state: .ranked(Self.stateOrder.firstIndex(of: session.state(at: now)) ?? 0, session.createdAt)
         }
     }
 }
@@ -34,14 +40,19 @@ public enum SessionSort: String, Sendable, CaseIterable {
 public enum SortValue: Sendable, Equatable {
     case number(Double)
     case text(String)
+    /// A state's place in `SessionSort.stateOrder`, and the creation time within it.
+    case ranked(Int, Double)
 
-    /// Orders values the way the store does: numbers numerically, texts ignoring case.
+    /// Orders values the way the store does: numbers numerically, texts ignoring case;
+    /// ranked values by rank, then newest first.
     public static func < (lhs: SortValue, rhs: SortValue) -> Bool {
         switch (lhs, rhs) {
         case (.number(let a), .number(let b)): a < b
         case (.text(let a), .text(let b)): a.lowercased() < b.lowercased()
-        case (.number, .text): true
-        case (.text, .number): false
+        case (.ranked(let ra, let ca), .ranked(let rb, let cb)): ra != rb ? ra < rb : ca > cb
+        case (.number, _): true
+        case (.text, .ranked): true
+        default: false
         }
     }
 }
@@ -56,17 +67,30 @@ public struct SessionCursor: Sendable, Equatable {
         self.id = id
     }
 
-    /// The cursor of `session` in `sort` order.
-    public init(_ session: SessionRecord, sort: SessionSort) {
-        self.init(value: sort.value(of: session), id: session.id)
+    /// The cursor of `session` in `sort` order at `now`.
+    public init(_ session: SessionRecord, sort: SessionSort, now: Double) {
+        self.init(value: sort.value(of: session, now: now), id: session.id)
     }
 
     /// True when `self` comes before `other` in `sort`'s listing order.
     public func precedes(_ other: SessionCursor, in sort: SessionSort) -> Bool {
         if value == other.value || (!(value < other.value) && !(other.value < value)) {
-            return sort.descending ? id > other.id : id < other.id
+            // Ties break on id in the direction of the listing (newest-first orders descend).
+            return sort.descending || sort == .state ? id > other.id : id < other.id
         }
         return sort.descending ? other.value < value : value < other.value
+    }
+
+    /// The same position as a `.created` cursor (within one state of a `.state` listing).
+    var createdCursor: SessionCursor {
+        if case .ranked(_, let created) = value { return SessionCursor(value: .number(created), id: id) }
+        return self
+    }
+
+    /// The state rank of a `.state` cursor.
+    var rank: Int {
+        if case .ranked(let rank, _) = value { return rank }
+        return 0
     }
 }
 
@@ -156,5 +180,47 @@ public struct SessionCounts: Sendable, Equatable {
         self.revokedToday = revokedToday
         self.expiringWithinHour = expiringWithinHour
         self.total = total
+    }
+}
+
+/// A listing in `.state` order, assembled from newest-first pages of one state at a time,
+/// so each piece is an indexed keyset query. Both stores use it.
+public enum StateOrderedListing {
+    public static func sessions(_ query: SessionQuery, fetch: (SessionQuery) throws(StoreError) -> [SessionRecord]) throws(StoreError) -> [SessionRecord] {
+        let order = SessionSort.stateOrder
+        func group(_ rank: Int) -> SessionQuery? {
+            if let only = query.state, only != order[rank] { return nil }
+            var sub = query
+            sub.sort = .created
+            sub.state = order[rank]
+            sub.after = nil
+            sub.from = nil
+            sub.before = nil
+            sub.oldest = false
+            return sub
+        }
+        var rows: [SessionRecord] = []
+        if query.before != nil || query.oldest {
+            let start = query.before?.rank ?? order.count - 1
+            for rank in stride(from: start, through: 0, by: -1) {
+                guard rows.count < query.limit, var sub = group(rank) else { continue }
+                if rank == start, let before = query.before { sub.before = before.createdCursor } else { sub.oldest = true }
+                sub.limit = query.limit - rows.count
+                rows = try fetch(sub) + rows
+            }
+            return rows
+        }
+        let cursor = query.after ?? query.from
+        let start = cursor?.rank ?? 0
+        for rank in start..<order.count {
+            guard rows.count < query.limit, var sub = group(rank) else { continue }
+            if rank == start {
+                sub.after = query.after?.createdCursor
+                sub.from = query.from?.createdCursor
+            }
+            sub.limit = query.limit - rows.count
+            rows += try fetch(sub)
+        }
+        return rows
     }
 }
