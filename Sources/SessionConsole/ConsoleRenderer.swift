@@ -174,7 +174,7 @@ public struct ConsoleRenderer {
     private func drawSessions(_ state: ConsoleState, _ buffer: inout CellBuffer) {
         let columns = layout([(" ", 1), ("USER", 18), ("CLIENT", 7), ("IP", 16), ("USER AGENT", 0), ("CREATED", 11),
                               ("LAST SEEN", 9), ("EXPIRES IN", 10), ("STATE", 7)], total: state.width, flexible: 4)
-        let sortedColumn = ["created": 5, "last_used": 6, "user": 1, "ip": 3, "client": 2, "expires": 7, "state": 8][state.sort.rawValue] ?? 5
+        let sortedColumn = ["created": 5, "last_used": 6, "user": 1, "ip": 3, "client": 2, "user_agent": 4, "expires": 7, "state": 8][state.sort.rawValue] ?? 5
         let titles = columns.enumerated().map { index, column in
             index == sortedColumn ? column.title + (state.sort.descending ? "▼" : "▲") : column.title
         }

@@ -50,7 +50,7 @@ public enum Keymap {
         KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
         KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
         KeyBinding(.character("/"), "/", .filter, "filter (user:alice ip:203.0.113. state:revoked client:ios)", views: [.sessions, .audit], hint: true),
-        KeyBinding(.character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, expires, state)", views: [.sessions], hint: true),
+        KeyBinding(.character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions], hint: true),
         KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :inspect :theme NAME :q)", views: all, hint: true),
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),

@@ -119,6 +119,7 @@ extension SQLiteSessionStore {
         case .user: column = "user COLLATE NOCASE"
         case .ip: column = "ip COLLATE NOCASE"
         case .client: column = "client COLLATE NOCASE"
+        case .userAgent: column = "user_agent COLLATE NOCASE"
         case .expires: column = "idle_expires_at"
         case .state: preconditionFailure("state order is assembled by StateOrderedListing")
         }

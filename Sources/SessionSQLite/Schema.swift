@@ -22,6 +22,7 @@ enum Schema {
         ("refresh_by_session", "CREATE INDEX IF NOT EXISTS refresh_by_session ON refresh_tokens(session_id, issued_at)"),
         ("refresh_rotations_by_time", "CREATE INDEX IF NOT EXISTS refresh_rotations_by_time ON refresh_tokens(issued_at) WHERE parent_hash IS NOT NULL"),
         ("sessions_by_client", "CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions(client COLLATE NOCASE)"),
+        ("sessions_by_user_agent", "CREATE INDEX IF NOT EXISTS sessions_by_user_agent ON sessions(user_agent COLLATE NOCASE)"),
         ("sessions_revoked_by_created", "CREATE INDEX IF NOT EXISTS sessions_revoked_by_created ON sessions(created_at DESC, id DESC) WHERE revoked_at IS NOT NULL"),
         ("sessions_by_idle_end", "CREATE INDEX IF NOT EXISTS sessions_by_idle_end ON sessions(idle_expires_at, revoked_at, id)"),
         ("sessions_by_last_used", "CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions(last_used_at DESC, id DESC)"),

@@ -11,6 +11,8 @@ public enum SessionSort: String, Sendable, CaseIterable {
     case ip
     /// Client, A to Z.
     case client
+    /// User agent, A to Z.
+    case userAgent = "user_agent"
     /// Soonest end (idle or absolute) first: ended sessions, then those about to end.
     case expires
     /// Active, then expired, then revoked sessions; newest first within each.
@@ -30,6 +32,7 @@ public enum SessionSort: String, Sendable, CaseIterable {
         case .user: .text(session.user)
         case .ip: .text(session.ip)
         case .client: .text(session.client)
+        case .userAgent: .text(session.userAgent)
         case .expires: .number(session.idleExpiresAt)
         case .state: .ranked(Self.stateOrder.firstIndex(of: session.state(at: now)) ?? 0, session.createdAt)
         }
