@@ -22,15 +22,18 @@ extension SQLiteSessionStore {
         // Rows in key order: the primary-key B-trees are then filled left to right.
         let sorted = batch.sorted { $0.session.id < $1.session.id }
         try write { db in
+            // One statement each, prepared once for the whole batch.
+            let tokenInsert = try db.statement("""
+                INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for item in sorted {
                 try insertSession(db, item.session)
                 for token in item.family {
-                    try db.run("""
-                        INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
-                              .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
-                              token.successorHash.map { .blob($0) } ?? .null, token.reusedAt.map { .real($0) } ?? .null])
+                    try tokenInsert.bind([.blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
+                                          .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
+                                          token.successorHash.map { .blob($0) } ?? .null, token.reusedAt.map { .real($0) } ?? .null])
+                    try tokenInsert.run()
                 }
             }
         }
@@ -119,7 +122,9 @@ extension SQLiteSessionStore {
         case .user: column = "user COLLATE NOCASE"
         case .ip: column = "ip COLLATE NOCASE"
         case .client: column = "client COLLATE NOCASE"
-        case .userAgent: column = "user_agent COLLATE NOCASE"
+        case .userAgent:
+            column = "user_agent COLLATE NOCASE"
+            try ensureUserAgentIndex()
         case .expires: column = "idle_expires_at"
         case .state: preconditionFailure("state order is assembled by StateOrderedListing")
         }
@@ -173,6 +178,14 @@ extension SQLiteSessionStore {
             Int(try db.scalarInt("""
                 SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ? AND last_used_at >= ?
                 """, [.real(now), .real(now), .real(since)]))
+        }
+    }
+
+    /// Creates the user-agent sort index on first use (a few seconds once on a million rows).
+    func ensureUserAgentIndex() throws(StoreError) {
+        try withConnection { db in
+            let present = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?", [.text(Schema.userAgentIndex.name)])
+            if present == 0 { try db.execute(Schema.userAgentIndex.sql) }
         }
     }
 

@@ -81,11 +81,15 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     }
 
     public func finishBulkImport() throws(StoreError) {
-        // Index builds sort; let SQLite sort with a helper thread.
-        try withConnection { db in try db.execute("PRAGMA threads=2") }
+        // Index builds sort: in memory, with a helper thread.
+        try withConnection { db in
+            try db.execute("PRAGMA threads=2")
+            try db.execute("PRAGMA temp_store=MEMORY")
+        }
         try ensureIndexes()
         try withConnection { db in
             try db.execute("PRAGMA threads=0")
+            try db.execute("PRAGMA temp_store=DEFAULT")
             try db.execute("PRAGMA wal_autocheckpoint=1000")
             try db.execute("PRAGMA cache_size=-8192")
             try db.execute("PRAGMA foreign_keys=ON")

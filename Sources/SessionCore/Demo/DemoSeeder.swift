@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fills an empty store with data that looks real: people, their sessions on web, iOS,
 /// Android and CLI clients with rotation histories, revoked and expired sessions, a key
 /// history (retired, revoked, retiring, active, next) and an audit trail.
@@ -44,19 +46,27 @@ public struct DemoSeeder: Sendable {
         var done = 0
         progress("sessions", 0, sessions)
         try store.prepareBulkImport()
-        while done < sessions {
-            let count = min(batchSize, sessions - done)
-            var batch: [ImportedSession] = []
-            batch.reserveCapacity(count)
-            for _ in 0..<count {
-                let item = makeSession(names: names, random: &random, audit: &audit)
-                refreshTokens += item.family.count
-                batch.append(item)
+        // Make the next batch on another core while this one is written.
+        let maker = BatchMaker(seeder: self, names: names, random: random)
+        var batch = maker.make(min(batchSize, sessions))
+        while !batch.isEmpty {
+            let next = DispatchGroup()
+            let following = min(batchSize, sessions - done - batch.count)
+            let box = BatchBox()
+            DispatchQueue.global().async(group: next) { box.batch = maker.make(following) }
+            refreshTokens += batch.reduce(0) { $0 + $1.family.count }
+            do {
+                try store.importSessions(batch)
+            } catch {
+                next.wait()
+                throw error
             }
-            try store.importSessions(batch)
-            done += count
+            done += batch.count
             progress("sessions", done, sessions)
+            next.wait()
+            batch = box.batch
         }
+        audit = maker.audit
         progress("indexes", 0, 1)
         try store.finishBulkImport()
         progress("indexes", 1, 1)
@@ -101,7 +111,7 @@ public struct DemoSeeder: Sendable {
         try store.addSigningKey(next, audit: audit("publish the next key ahead of rotation", now - 600, actor: "walter"))
     }
 
-    private func makeSession(names: [String], random: inout SeededRandom, audit: inout [AuditEntry]) -> ImportedSession {
+    func makeSession(names: [String], random: inout SeededRandom, audit: inout [AuditEntry]) -> ImportedSession {
         let day = 86_400.0
         let user = random.pick(names)
         let client = random.pick(DemoData.clients)
@@ -113,7 +123,7 @@ public struct DemoSeeder: Sendable {
         let id = SessionID.make(random.bytes(16))
         let end = min(now, createdAt + lifetime)
         let lastUsedAt = createdAt + (end - createdAt) * random.unit().squareRoot()
-        let rotations = Int(min(Double(random.next() % 4), (lastUsedAt - createdAt) / 3600))
+        let rotations = Int(min(Double(random.next() % 3), (lastUsedAt - createdAt) / 3600))
         var family: [RefreshTokenRecord] = []
         var parent: [UInt8]? = nil
         for index in 0...rotations {
@@ -151,4 +161,31 @@ public struct DemoSeeder: Sendable {
         }
         return ImportedSession(session: session, family: family)
     }
+}
+
+/// Makes batches of demo sessions in order, on whichever thread asks, one at a time (the
+/// seeder waits for each before asking again, so the generator state is never shared).
+private final class BatchMaker: @unchecked Sendable {
+    let seeder: DemoSeeder
+    let names: [String]
+    var random: SeededRandom
+    var audit: [AuditEntry] = []
+
+    init(seeder: DemoSeeder, names: [String], random: SeededRandom) {
+        self.seeder = seeder
+        self.names = names
+        self.random = random
+    }
+
+    func make(_ count: Int) -> [ImportedSession] {
+        var batch: [ImportedSession] = []
+        batch.reserveCapacity(max(0, count))
+        for _ in 0..<max(0, count) { batch.append(seeder.makeSession(names: names, random: &random, audit: &audit)) }
+        return batch
+    }
+}
+
+/// Carries a batch from the generating thread back (read only after the group is waited on).
+private final class BatchBox: @unchecked Sendable {
+    var batch: [ImportedSession] = []
 }
