@@ -117,6 +117,7 @@ extension SQLiteSessionStore {
                 try insertAudit(db, AuditEntry(at: now, actor: "system", action: "key.retire", target: kid,
                                                reason: "no token it signed can still be alive"))
             }
+            try db.run("DELETE FROM revocations WHERE expires_at <= ?", [.real(now)])
             return kids
         }
     }

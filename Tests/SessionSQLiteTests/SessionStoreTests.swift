@@ -129,6 +129,17 @@ struct SessionStoreTests {
         #expect(events[0].sequence < events[1].sequence)
         #expect(try f.store.revocations(after: events[0].sequence, limit: 10).map(\.target) == [b.id])
         #expect(try f.store.revocationVerdict(sessionID: a.id, tokenID: nil, user: nil, issuedAt: nil, kid: nil) == .session(a.id))
+        // Events live until no token they could affect is alive, then housekeeping drops them;
+        // sequence numbers are never reused.
+        let horizon = f.store.lifetimes.horizon(after: now)
+        try f.store.retireExpiredKeys(at: horizon - 1)
+        #expect(try f.store.revocations(after: 0, limit: 10).count == 2)
+        try f.store.retireExpiredKeys(at: horizon)
+        #expect(try f.store.revocations(after: 0, limit: 10).isEmpty)
+        try f.store.revokeTokenID("j-9", expiresAt: horizon + 600, audit: f.audit(at: horizon))
+        #expect(try f.store.revocations(after: 0, limit: 10).first?.sequence ?? 0 > events[1].sequence)
+        // The session stays revoked after its feed event is gone.
+        #expect(try f.store.revocationVerdict(sessionID: a.id, tokenID: nil, user: nil, issuedAt: nil, kid: nil) == .session(a.id))
     }
 
     @Test("revoking a user sets the cutoff and revokes every active session", arguments: StoreKind.allCases)

@@ -320,6 +320,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 retired.append(keys[i].kid)
                 record(AuditEntry(at: now, actor: "system", action: "key.retire", target: keys[i].kid, reason: "no token it signed can still be alive"))
             }
+            revocationLog.removeAll { $0.expiresAt <= now }
             return retired
         }
     }

@@ -126,7 +126,8 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Revokes a key: out of the JWKS at once, a `key` revocation event. Revoking the
     /// active key activates the `next` key or `fresh` in the same transaction.
     func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError)
-    /// Retires every retiring key past its horizon; returns their kids.
+    /// Housekeeping at `now`: retires every retiring key past its horizon, and drops the
+    /// revocation events that can no longer affect a live token. Returns the retired kids.
     @discardableResult
     func retireExpiredKeys(at now: Double) throws(StoreError) -> [String]
 
