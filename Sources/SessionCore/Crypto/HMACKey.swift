@@ -10,7 +10,9 @@ final class HMACKey: @unchecked Sendable {
     private let template: OpaquePointer
     let hash: HashFunction
 
+    /// `secret` is never empty: keys shorter than the hash are refused before one is made.
     init(secret: [UInt8], hash: HashFunction) throws(CryptoError) {
+        precondition(!secret.isEmpty, "an HMAC key needs a secret")
         guard let ctx = EVP_MAC_CTX_new(FetchedMAC.shared.hmac) else { throw CryptoError.openSSL("EVP_MAC_CTX_new") }
         self.template = ctx
         self.hash = hash
@@ -22,13 +24,7 @@ final class HMACKey: @unchecked Sendable {
                     OSSL_PARAM_construct_utf8_string(key.baseAddress, name.baseAddress, 0),
                     OSSL_PARAM_construct_end(),
                 ]
-                return secret.withUnsafeBufferPointer { secretBuffer in
-                    // A non-nil pointer even for an empty secret: nil would mean "keep the old key".
-                    var empty: UInt8 = 0
-                    return withUnsafePointer(to: &empty) { emptyPointer in
-                        EVP_MAC_init(ctx, secretBuffer.baseAddress ?? emptyPointer, secret.count, &params)
-                    }
-                }
+                return EVP_MAC_init(ctx, secret, secret.count, &params)
             }
         }
         guard ok == 1 else { throw CryptoError.openSSL("EVP_MAC_init(HMAC-\(hash.openSSLName))") }

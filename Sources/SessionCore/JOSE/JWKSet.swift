@@ -44,12 +44,6 @@ public struct JWKSet: Sendable {
         self.skipped = skipped
     }
 
-    /// The keys whose `kid` is `kid`; every key when `kid` is nil.
-    public func candidates(kid: String?) -> [JWSKey] {
-        guard let kid else { return keys }
-        return keys.filter { $0.kid == kid }
-    }
-
     /// The public JWKS: asymmetric keys only, public members only.
     public func publicJSON() -> JSONObject {
         var object = JSONObject()

@@ -56,35 +56,28 @@ public enum JWSVerifier {
     /// `weak_key` or `bad_signature`, else the key that verified.
     public static func verifySignature(_ jws: CompactJWS, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions) throws(TokenRejection) -> JWSKey {
         let kid = try jws.keyID()
+        if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
+            throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
+        }
         if let allowed = options.algorithms, !allowed.contains(algorithm) {
-            if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
-                throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
-            }
             throw TokenRejection(.algNotAllowed, "alg \(algorithm.rawValue) is not in the allowed list")
         }
-        // One pass, no allocation: candidates by kid, then fit, then strength.
-        var sawCandidate = false
-        var sawStrong = false
+        // One pass, no allocation: candidates by kid that fit the algorithm; weak ones are
+        // never used, only reported when nothing else fits.
         var weak: JWSKey?
-        for key in keys.keys where kid == nil || key.kid == kid {
-            sawCandidate = true
-            guard key.fits(algorithm) else { continue }
+        var triedStrong = false
+        for key in keys.keys where (kid == nil || key.kid == kid) && key.fits(algorithm) {
             if key.isWeak(for: algorithm) {
                 weak = weak ?? key
                 continue
             }
-            let valid = jws.withSigningInput { input, signature in key.verify(algorithm, signature: signature, input: input) }
-            if valid { return key }
-            weak = nil
-            sawStrong = true
+            triedStrong = true
+            if jws.withSigningInput({ input, signature in key.verify(algorithm, signature: signature, input: input) }) { return key }
         }
-        if let kid, !sawCandidate {
-            throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
-        }
-        if !sawStrong, let weak {
+        if !triedStrong, let weak {
             throw TokenRejection(.weakKey, "the key for \(algorithm.rawValue) is too weak (\(weak.summary))")
         }
-        if !sawStrong {
+        if !triedStrong {
             throw TokenRejection(.algNotAllowed, "no \(kid == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
         }
         throw TokenRejection(.badSignature, "signature does not verify")

@@ -27,11 +27,5 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     }
 
     /// A short, non-reversible label for people: the first 8 hex digits of the hash.
-    public var label: String { hash.prefix(4).map { String($0, radix: 16).leftPadded(2) }.joined() }
-}
-
-extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
+    public var label: String { hash.prefix(4).hexString }
 }

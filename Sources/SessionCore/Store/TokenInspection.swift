@@ -23,7 +23,7 @@ public struct TokenInspection: Sendable {
     /// Inspects `token` against `store` at `now`.
     public init(token: String, store: any SessionStore, now: Double) {
         let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        let digest = HashFunction.sha256.hash(trimmed).prefix(6).map { String($0, radix: 16).leftPadded(2) }.joined()
+        let digest = HashFunction.sha256.hash(trimmed).prefix(6).hexString
         redacted = "\(trimmed.prefix(12))… (sha256 \(digest))"
         do {
             let description = try TokenDescription(token: trimmed, now: now)

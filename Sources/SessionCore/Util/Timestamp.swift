@@ -10,6 +10,7 @@ public enum Timestamp {
         var secondsOfDay = total % 86_400
         if secondsOfDay < 0 { secondsOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String { String(value).leftPadded(width) }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
     }
 
@@ -70,11 +71,6 @@ public enum Timestamp {
         if hours > 0 { return minutes > 0 ? "\(hours)h \(minutes)m" : "\(hours)h" }
         if minutes > 0 { return secs > 0 ? "\(minutes)m \(secs)s" : "\(minutes)m" }
         return "\(secs)s"
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
