@@ -13,8 +13,12 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         sql.map { "\(message) (code \(code)) in: \($0.prefix(120))" } ?? "\(message) (code \(code))"
     }
 
-    /// True for "the file is not a database" and "the database is corrupt".
-    public var isBadFile: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
+    /// True for "the file is not a database".
+    public var isNotADatabase: Bool { code == SQLITE_NOTADB }
+    /// True for "the database is corrupt".
+    public var isCorrupt: Bool { code == SQLITE_CORRUPT }
+    /// True when the file could not be opened at all.
+    public var isCannotOpen: Bool { code == SQLITE_CANTOPEN }
     /// True when the file or its folder cannot be written.
     public var isReadOnly: Bool { code == SQLITE_READONLY }
     /// True when another connection held the lock past the busy timeout.

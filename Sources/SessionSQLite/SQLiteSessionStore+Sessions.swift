@@ -11,11 +11,9 @@ extension SQLiteSessionStore {
     }
 
     public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
-        try write { db in
-            try insertSession(db, session)
-            try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, NULL, ?, ?)",
-                       [.blob(refreshTokenHash), .text(session.id), .real(session.createdAt), .text(session.ip)])
-        }
+        try importSessions([ImportedSession(session: session, family: [
+            RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip),
+        ])])
     }
 
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
@@ -28,7 +26,11 @@ extension SQLiteSessionStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for item in sorted {
-                try insertSession(db, item.session)
+                do {
+                    try insertSession(db, item.session)
+                } catch let error as SQLiteError where error.isConstraint {
+                    throw StoreError.refused("session \(item.session.id) already exists")
+                }
                 for token in item.family {
                     try tokenInsert.bind([.blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
                                           .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
@@ -39,9 +41,9 @@ extension SQLiteSessionStore {
         }
     }
 
-    func insertSession(_ db: SQLiteConnection, _ session: SessionRecord) throws {
-        var s = session
-        s.idleExpiresAt = min(s.idleExpiresAt, s.expiresAt)  // the invariant the counts rely on
+    /// Inserts a session row. `SessionRecord` keeps the idle end no later than the absolute
+    /// end (the counts rely on it) and the schema's CHECK refuses a row that does not.
+    func insertSession(_ db: SQLiteConnection, _ s: SessionRecord) throws {
         try db.run("INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),
                     .real(s.lastUsedAt), .real(s.expiresAt), .real(s.idleExpiresAt), s.revokedAt.map { .real($0) } ?? .null,
@@ -225,9 +227,7 @@ extension SQLiteSessionStore {
                     throw StoreError.notFound("no session \(id)")
                 }
                 guard session.state(at: audit.at) == .active else { continue }
-                try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
-                           [.real(audit.at), .text(audit.reason), .text(audit.actor), .text(id)])
-                try insertRevocation(db, kind: .session, target: id, at: audit.at, expiresAt: lifetimes.horizon(after: audit.at))
+                try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
                 try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "session.revoke", target: id, reason: audit.reason,
                                                detail: "user \(session.user)"))
                 revoked += 1
@@ -236,18 +236,28 @@ extension SQLiteSessionStore {
         }
     }
 
+    /// Writes a session's revocation and its feed event (the caller audits).
+    private func markRevoked(_ db: SQLiteConnection, _ session: SessionRecord) throws {
+        guard let at = session.revokedAt else { return }
+        try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
+                   [.real(at), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
+        try insertRevocation(db, kind: .session, target: session.id, at: at, expiresAt: lifetimes.horizon(after: at))
+    }
+
     public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
         try withConnection { db in
             try db.query("""
                 SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
                 FROM refresh_tokens WHERE session_id = ? ORDER BY issued_at
-                """, [.text(sessionID)], Self.refreshToken)
+                """, [.text(sessionID)], { Self.refreshToken($0) })
         }
     }
 
-    static func refreshToken(_ row: SQLiteStatement) -> RefreshTokenRecord {
-        RefreshTokenRecord(hash: row.blob(0), sessionID: row.text(1), parentHash: row.optionalBlob(2), issuedAt: row.double(3),
-                           issuedIP: row.text(4), spentAt: row.optionalDouble(5), successorHash: row.optionalBlob(6), reusedAt: row.optionalDouble(7))
+    /// A refresh token from eight columns starting at `first`.
+    static func refreshToken(_ row: SQLiteStatement, from first: Int32 = 0) -> RefreshTokenRecord {
+        RefreshTokenRecord(hash: row.blob(first), sessionID: row.text(first + 1), parentHash: row.optionalBlob(first + 2),
+                           issuedAt: row.double(first + 3), issuedIP: row.text(first + 4), spentAt: row.optionalDouble(first + 5),
+                           successorHash: row.optionalBlob(first + 6), reusedAt: row.optionalDouble(first + 7))
     }
 
     /// A refresh token (columns 13…20) with its session (columns 0…12).
@@ -262,9 +272,7 @@ extension SQLiteSessionStore {
         try write { db -> RotationOutcome in
             // The token and its session in one lookup.
             guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
-                    (RefreshTokenRecord(hash: row.blob(13), sessionID: row.text(14), parentHash: row.optionalBlob(15), issuedAt: row.double(16),
-                                        issuedIP: row.text(17), spentAt: row.optionalDouble(18), successorHash: row.optionalBlob(19),
-                                        reusedAt: row.optionalDouble(20)), Self.session(row))
+                    (Self.refreshToken(row, from: 13), Self.session(row))
                 }).first
             else { return .unknownToken }
             var session = found
@@ -278,22 +286,16 @@ extension SQLiteSessionStore {
                 let movedIP = session.ip != ip
                 session = session.rotated(at: now, ip: ip, policy: policy)
                 // Assigning ip rewrites its index entry even to the same value: only when it moved.
-                if movedIP {
-                    try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?, ip = ? WHERE id = ?",
-                               [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(ip), .text(session.id)])
-                } else {
-                    try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ? WHERE id = ?",
-                               [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations)), .text(session.id)])
-                }
+                try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?\(movedIP ? ", ip = ?" : "") WHERE id = ?",
+                           [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations))]
+                               + (movedIP ? [.text(ip)] : []) + [.text(session.id)])
                 return .rotated(session)
             case .replay:
                 return .replayedWithinGrace(session)
             case .revokeFamily:
                 session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
-                try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
-                           [.real(now), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
+                try markRevoked(db, session)
                 try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
-                try insertRevocation(db, kind: .session, target: session.id, at: now, expiresAt: lifetimes.horizon(after: now))
                 try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,
                                                reason: "spent refresh token presented again",
                                                detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))

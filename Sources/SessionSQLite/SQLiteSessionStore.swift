@@ -101,11 +101,11 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
 
     /// Maps an SQLite error on this file to a one-line `StoreError`.
     static func describe(_ error: SQLiteError, path: String) -> StoreError {
-        if error.code == 26 { return .unusable("\(path) is not a SQLite database") }  // SQLITE_NOTADB
-        if error.code == 11 { return .unusable("store \(path) is corrupt (\(error.message))") }  // SQLITE_CORRUPT
+        if error.isNotADatabase { return .unusable("\(path) is not a SQLite database") }
+        if error.isCorrupt { return .unusable("store \(path) is corrupt (\(error.message))") }
         if error.isReadOnly { return .unusable("store \(path) is read-only (sessionctl needs write access)") }
         if error.isBusy { return .unusable("store \(path) is locked by another process; try again") }
-        if error.code == 14 { return .unusable("cannot open store \(path): \(error.message)") }  // SQLITE_CANTOPEN
+        if error.isCannotOpen { return .unusable("cannot open store \(path): \(error.message)") }
         return .unusable("store \(path): \(error.message)")
     }
 
@@ -229,15 +229,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 return .tokenID(tokenID)
             }
             return nil
-        }
-    }
-
-    /// Deletes revocation events that can no longer affect a live token.
-    @discardableResult
-    public func pruneRevocations(at now: Double) throws(StoreError) -> Int {
-        try write { db in
-            try db.run("DELETE FROM revocations WHERE expires_at <= ?", [.real(now)])
-            return db.changes
         }
     }
 }

@@ -11,6 +11,7 @@ struct SessionStoreTests {
     func rotation(_ kind: StoreKind) throws {
         let f = try StoreFixture(kind)
         let (session, token) = try f.session()
+        #expect(throws: StoreError.refused("session \(session.id) already exists")) { try f.session(id: session.id) }
         let next = SecureRandom.bytes(32)
         let outcome = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(next),
                                                      ip: "198.51.100.4", at: now + 100, policy: RefreshPolicy())
