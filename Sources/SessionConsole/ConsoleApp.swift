@@ -8,17 +8,15 @@ public final class ConsoleApp {
     private let backend: any TerminalBackend
     private let runner: EffectRunner
     private var theme: Theme
-    private let themesFolder: String
     private let monochrome: Bool
     private let clock: () -> Double
 
-    public init(state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme, themesFolder: String,
+    public init(state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme,
                 monochrome: Bool, clock: @escaping () -> Double) {
         self.state = state
         self.backend = backend
         self.runner = runner
         self.theme = monochrome ? theme.monochrome : theme
-        self.themesFolder = themesFolder
         self.monochrome = monochrome
         self.clock = clock
     }
@@ -27,11 +25,9 @@ public final class ConsoleApp {
     public func dispatch(_ event: ConsoleEvent) {
         var queue = state.handle(event)
         while !queue.isEmpty {
-            let effect = queue.removeFirst()
-            if case .setTheme(let name) = effect, let loaded = try? Theme.load(named: name, from: themesFolder) {
-                theme = monochrome ? loaded.monochrome : loaded
-            }
-            if let answer = runner.run(effect) { queue += state.handle(answer) }
+            let answer = runner.run(queue.removeFirst())
+            if case .themeChanged(let loaded) = answer { theme = monochrome ? loaded.monochrome : loaded }
+            queue += state.handle(answer)
         }
     }
 
@@ -43,9 +39,7 @@ public final class ConsoleApp {
     /// Runs until the user quits. `maxIdleTicks` stops a headless run that has no more input.
     public func run(maxIdleTicks: Int? = nil) {
         var queue = state.start()
-        while !queue.isEmpty {
-            if let answer = runner.run(queue.removeFirst()) { queue += state.handle(answer) }
-        }
+        while !queue.isEmpty { queue += state.handle(runner.run(queue.removeFirst())) }
         var lastTick = clock()
         var idle = 0
         while !state.quitRequested {

@@ -33,7 +33,6 @@ public enum ConsoleEffect: Sendable, Equatable {
     case inspect(String)
     case mintToken(SessionRecord)
     case setTheme(String)
-    case quit
 }
 
 /// Impact of key actions, shown before they run.
@@ -62,7 +61,7 @@ public enum ConsoleEvent: Sendable {
     case performed(String)
     case failed(String)
     case inspected(TokenInspection, token: String)
-    case themeChanged(String)
+    case themeChanged(Theme)
 }
 
 import TerminalUI

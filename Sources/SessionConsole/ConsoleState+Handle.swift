@@ -41,9 +41,9 @@ extension ConsoleState {
             if view != .inspector { push(.inspector) }
             mode = .normal
             return []
-        case .themeChanged(let name):
-            themeName = name
-            status = ("theme \(name)", false)
+        case .themeChanged(let theme):
+            themeName = theme.name
+            status = ("theme \(theme.name)", false)
             return []
         }
     }
@@ -236,7 +236,7 @@ extension ConsoleState {
         case .quit:
             if view == .sessions {
                 quitRequested = true
-                return [.quit]
+                return []
             }
             return goBack()
         case .filter:
@@ -250,15 +250,12 @@ extension ConsoleState {
             push(.help)
             return []
         case .inspect:
-            if (view == .sessions || view == .detail), let session = view == .detail ? detail : selected {
-                return [.mintToken(session)]
-            }
+            if view == .sessions || view == .detail, let session = focusedSession { return [.mintToken(session)] }
             push(.inspector)
             mode = .inspectInput("")
             return []
         case .revoke:
-            let targets = marks.isEmpty ? (view == .detail ? detail.map { [$0] } ?? [] : selected.map { [$0] } ?? [])
-                : rows.filter { marks.contains($0.id) }
+            let targets = marks.isEmpty ? (focusedSession.map { [$0] } ?? []) : rows.filter { marks.contains($0.id) }
             let markedElsewhere = marks.subtracting(rows.map(\.id))
             guard !targets.isEmpty || !markedElsewhere.isEmpty else { return [] }
             let live = targets.filter { $0.state(at: now) == .active }
@@ -271,7 +268,7 @@ extension ConsoleState {
             mode = .reason(.revokeSessions(ids: ids, users: Array(Set(live.map(\.user))).sorted()), "")
             return []
         case .revokeUser:
-            guard let user = (view == .detail ? detail : selected)?.user else { return [] }
+            guard let user = focusedSession?.user else { return [] }
             mode = .reason(.revokeUser(user), "")
             return []
         case .rotateKey:
@@ -447,7 +444,7 @@ extension ConsoleState {
             return [.setTheme(parts[1])]
         case "q", "quit":
             quitRequested = true
-            return [.quit]
+            return []
         case "":
             return []
         default:

@@ -80,6 +80,9 @@ public struct ConsoleState: Sendable {
     /// The selected session.
     public var selected: SessionRecord? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 
+    /// The session an action applies to: the one open in the detail view, else the selected one.
+    public var focusedSession: SessionRecord? { view == .detail ? detail : selected }
+
     /// The query of the current filter.
     public var filterQuery: SessionQuery {
         var query = SessionQuery.parseFilter(filterText, limit: pageSize)

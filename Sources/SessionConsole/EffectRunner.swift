@@ -21,8 +21,8 @@ public final class EffectRunner {
         self.clock = clock
     }
 
-    /// Runs one effect; nil when there is nothing to report (quit).
-    public func run(_ effect: ConsoleEffect) -> ConsoleEvent? {
+    /// Runs one effect and answers with the event that reports it.
+    public func run(_ effect: ConsoleEffect) -> ConsoleEvent {
         do {
             return try perform(effect)
         } catch {
@@ -30,7 +30,7 @@ public final class EffectRunner {
         }
     }
 
-    private func perform(_ effect: ConsoleEffect) throws(StoreError) -> ConsoleEvent? {
+    private func perform(_ effect: ConsoleEffect) throws(StoreError) -> ConsoleEvent {
         let now = clock()
         switch effect {
         case .loadSessions(let query, let mode):
@@ -55,13 +55,10 @@ public final class EffectRunner {
             return try mint(session, now: now)
         case .setTheme(let name):
             do {
-                _ = try Theme.load(named: name, from: themesFolder)
-                return .themeChanged(name)
+                return .themeChanged(try Theme.load(named: name, from: themesFolder))
             } catch {
                 return .failed("theme: \(error)")
             }
-        case .quit:
-            return nil
         }
     }
 

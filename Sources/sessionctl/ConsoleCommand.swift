@@ -56,7 +56,7 @@ struct ConsoleCommand: ParsableCommand {
         state.bindings = bindings
         let runner = EffectRunner(store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
                                   themesFolder: folder, clock: SystemClock.now)
-        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: loaded, themesFolder: folder,
+        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: loaded,
                              monochrome: noColor, clock: SystemClock.now)
         app.run()
         backend.end()

@@ -23,11 +23,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store; a store that cannot be used exits 64 with one line.
     func open(create: Bool = false) throws -> SQLiteSessionStore {
-        do {
-            return try SQLiteSessionStore(path: resolvedPath, create: create, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
-        } catch {
-            throw storeFailure(error)
-        }
+        try openStore(resolvedPath, create: create, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
     }
 
     /// The key-encryption key for this store, created beside it when allowed.
@@ -39,6 +35,15 @@ struct StoreOptions: ParsableArguments {
         } catch {
             throw storeFailure(error)
         }
+    }
+}
+
+/// Opens the store at `path`; a store that cannot be used exits 64 with one line.
+func openStore(_ path: String, create: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> SQLiteSessionStore {
+    do {
+        return try SQLiteSessionStore(path: path, create: create, synchronous: synchronous)
+    } catch {
+        throw storeFailure(error)
     }
 }
 

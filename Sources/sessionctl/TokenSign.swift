@@ -73,8 +73,7 @@ struct TokenSign: ParsableCommand {
 
     /// The store's active key, unsealed with the key-encryption key.
     private func activeKey(_ path: String) throws -> JWSKey {
-        let store: SQLiteSessionStore
-        do { store = try SQLiteSessionStore(path: path, create: false) } catch { throw storeFailure(error) }
+        let store = try openStore(path)
         return try withStore {
             guard let record = try store.signingKeys().first(where: { $0.state == .active }) else {
                 throw StoreError.refused("the store has no active signing key (run `sessionctl keys rotate`)")

@@ -56,10 +56,7 @@ struct TokenVerify: ParsableCommand {
     }
 
     func run() throws {
-        var store: SQLiteSessionStore?
-        if let dbPath {
-            do { store = try SQLiteSessionStore(path: dbPath, create: false) } catch { throw storeFailure(error) }
-        }
+        let store = try dbPath.map { try openStore($0) }
         let keys: JWKSet
         if let store {
             keys = KeyRing.verificationSet(try withStore { try store.signingKeys() })

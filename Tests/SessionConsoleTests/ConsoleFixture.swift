@@ -18,7 +18,7 @@ final class ConsoleFixture {
         let state = ConsoleState(width: width, height: height, now: Self.now, readOnly: readOnly, storeName: "test.sqlite", themeName: "monochrome")
         let runner = EffectRunner(store: store, storePath: "/nonexistent/x", actor: "tester",
                                   environment: ["SESSION_KEK": String(repeating: "ab", count: 32)], themesFolder: Self.themesFolder, clock: { Self.now })
-        app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback, themesFolder: Self.themesFolder,
+        app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback,
                          monochrome: true, clock: { Self.now })
         app.run(maxIdleTicks: 1)
     }

@@ -21,7 +21,7 @@ enum ConsoleBenchmarks {
         let start = DispatchTime.now().uptimeNanoseconds
         let state = ConsoleState(width: 120, height: 40, now: clock(), readOnly: false, storeName: path, themeName: "default")
         let runner = EffectRunner(store: store, storePath: path, actor: "bench", environment: [:], themesFolder: "themes", clock: clock)
-        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback, themesFolder: "themes", monochrome: false, clock: clock)
+        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback, monochrome: false, clock: clock)
         app.run(maxIdleTicks: 1)  // start effects, first frame, then stop (no input)
         let firstFrame = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         precondition(backend.frames >= 1 && !app.state.rows.isEmpty)
