@@ -14,10 +14,18 @@ let package = Package(
         .library(name: "SessionSQLite", targets: ["SessionSQLite"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "SessionConsole", targets: ["SessionConsole"]),
+        .library(name: "SessionVerifier", targets: ["SessionVerifier"]),
+        .library(name: "SessionVerifierHummingbird", targets: ["SessionVerifierHummingbird"]),
+        .library(name: "AuthService", targets: ["AuthService"]),
         .executable(name: "sessionctl", targets: ["sessionctl"]),
+        .executable(name: "sessiond", targets: ["sessiond"]),
+        .executable(name: "demo-api", targets: ["demo-api"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries, through module maps and shim headers.
@@ -54,14 +62,67 @@ let package = Package(
             dependencies: ["SessionCore", "SessionSQLite", "TerminalUI"],
             swiftSettings: swiftSettings
         ),
+        // What a microservice links: JWKS cache, revocation-feed follower, token verifier.
+        // No SQLite, no Hummingbird: Foundation's URLSession fetches.
+        .target(
+            name: "SessionVerifier",
+            dependencies: ["SessionCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SessionVerifierHummingbird",
+            dependencies: ["SessionCore", "SessionVerifier", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AuthService",
+            dependencies: [
+                "SessionCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DemoTraffic",
+            dependencies: ["SessionCore", "SessionVerifier"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sessionctl",
             dependencies: [
                 "SessionCore",
                 "SessionSQLite",
+                "SessionVerifier",
                 "TerminalUI",
                 "SessionConsole",
+                "DemoTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sessiond",
+            dependencies: [
+                "SessionCore",
+                "SessionSQLite",
+                "AuthService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "demo-api",
+            dependencies: [
+                "SessionCore",
+                "SessionVerifier",
+                "SessionVerifierHummingbird",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,6 +136,18 @@ let package = Package(
             name: "SessionConsoleTests",
             dependencies: ["SessionCore", "SessionConsole", "TerminalUI"],
             exclude: ["Goldens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuthServiceTests",
+            dependencies: [
+                "SessionCore",
+                "SessionVerifier",
+                "SessionVerifierHummingbird",
+                "AuthService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -267,6 +267,14 @@ extension SQLiteSessionStore {
         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?
         """
 
+    public func refreshTokenOwner(hash: [UInt8]) throws(StoreError) -> RefreshTokenOwner? {
+        try withConnection { db in
+            try db.query(Self.tokenWithSession, [.blob(hash)]) { row in
+                RefreshTokenOwner(session: Self.session(row), token: Self.refreshToken(row, from: 13))
+            }.first
+        }
+    }
+
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
                                    policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
         try write { db -> RotationOutcome in

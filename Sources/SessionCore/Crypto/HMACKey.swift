@@ -6,12 +6,12 @@ internal import COpenSSL
 /// Each MAC duplicates the template (`EVP_MAC_CTX_dup`) instead of fetching the algorithm
 /// and re-keying, so the per-call cost is a copy. The template is never mutated after
 /// `init`, so concurrent use from several threads is safe.
-final class HMACKey: @unchecked Sendable {
+public final class HMACKey: @unchecked Sendable {
     private let template: OpaquePointer
-    let hash: HashFunction
+    public let hash: HashFunction
 
     /// `secret` is never empty: keys shorter than the hash are refused before one is made.
-    init(secret: [UInt8], hash: HashFunction) throws(CryptoError) {
+    public init(secret: [UInt8], hash: HashFunction) throws(CryptoError) {
         precondition(!secret.isEmpty, "an HMAC key needs a secret")
         guard let ctx = EVP_MAC_CTX_new(FetchedMAC.shared.hmac) else { throw CryptoError.openSSL("EVP_MAC_CTX_new") }
         self.template = ctx
@@ -32,8 +32,11 @@ final class HMACKey: @unchecked Sendable {
 
     deinit { EVP_MAC_CTX_free(template) }
 
+    /// The MAC of `bytes`.
+    public func mac(_ bytes: [UInt8]) -> [UInt8] { bytes.withUnsafeBytes { mac($0) } }
+
     /// The MAC of `input`.
-    func mac(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+    public func mac(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         guard let ctx = EVP_MAC_CTX_dup(template) else { fatalError("EVP_MAC_CTX_dup failed: out of memory") }
         defer { EVP_MAC_CTX_free(ctx) }
         var out = [UInt8](repeating: 0, count: hash.byteCount)

@@ -13,6 +13,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     private var keys: [SigningKeyRecord] = []
     private var revocationLog: [RevocationEvent] = []
     private var audit: [AuditEntry] = []
+    private var clients: [String: ClientRecord] = [:]
     private var nextSequence: Int64 = 1
     public let lifetimes: TokenLifetimes
 
@@ -185,6 +186,25 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
 
     public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
         try locked { (tokenOrder[sessionID] ?? []).compactMap { tokens[$0] }.sorted { $0.issuedAt < $1.issuedAt } }
+    }
+
+    public func refreshTokenOwner(hash: [UInt8]) throws(StoreError) -> RefreshTokenOwner? {
+        try locked {
+            guard let token = tokens[hash], let session = sessionsByID[token.sessionID] else { return nil }
+            return RefreshTokenOwner(session: session, token: token)
+        }
+    }
+
+    public func addClient(_ client: ClientRecord, audit: AuditContext) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            guard clients[client.id] == nil else { throw StoreError.refused("client \(client.id) already exists") }
+            clients[client.id] = client
+            record(AuditEntry(at: audit.at, actor: audit.actor, action: "client.add", target: client.id, reason: audit.reason))
+        }
+    }
+
+    public func client(id: String) throws(StoreError) -> ClientRecord? {
+        try locked { clients[id] }
     }
 
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,

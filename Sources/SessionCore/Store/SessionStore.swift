@@ -107,10 +107,19 @@ public protocol SessionStore: AnyObject, Sendable {
     func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int
     /// The refresh family of a session, oldest first.
     func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord]
+    /// The refresh token with this hash and its session, or nil; changes nothing (for
+    /// introspection, revocation and logout, which must not rotate).
+    func refreshTokenOwner(hash: [UInt8]) throws(StoreError) -> RefreshTokenOwner?
     /// Presents a refresh token (by hash): rotates it into `successorHash`, replays within
     /// grace, or detects reuse and revokes the family. One transaction.
     func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
                             policy: RefreshPolicy) throws(StoreError) -> RotationOutcome
+
+    // MARK: Clients
+    /// Adds a client; `.refused` when the id is taken.
+    func addClient(_ client: ClientRecord, audit: AuditContext) throws(StoreError)
+    /// The client, or nil.
+    func client(id: String) throws(StoreError) -> ClientRecord?
 
     // MARK: Signing keys
     /// Every key, newest first.

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import SessionCore
+
+/// Reading requests defensively: sizes first, then types, then syntax; each failure a
+/// one-line OAuth error, never a 500.
+enum RequestInput {
+    /// The body, at most `limit` bytes (413 beyond, checked against `Content-Length` before reading).
+    static func body(_ request: Request, limit: Int) async throws(OAuthError) -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(limit) bytes")
+        }
+        var request = request
+        do {
+            var buffer = try await request.collectBody(upTo: limit)
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(limit) bytes")
+        }
+    }
+
+    /// True when `Content-Type` names `type` (parameters such as charset allowed).
+    static func contentType(_ request: Request, is type: String) -> Bool {
+        guard let value = request.headers[.contentType] else { return false }
+        let mediaType = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return mediaType == type
+    }
+
+    /// A JSON object body for `/auth/*`: 415 unless `application/json`; nil for an empty body
+    /// when `allowEmpty` (a cookie-only refresh or logout).
+    static func jsonObject(_ request: Request, limit: Int, allowEmpty: Bool) async throws(OAuthError) -> JSONObject? {
+        let bytes = try await body(request, limit: limit)
+        if bytes.isEmpty, allowEmpty, request.headers[.contentType] == nil || contentType(request, is: "application/json") {
+            return nil
+        }
+        guard contentType(request, is: "application/json") else {
+            throw OAuthError(.unsupportedMediaType, "invalid_request", "Content-Type must be application/json")
+        }
+        if bytes.isEmpty {
+            if allowEmpty { return nil }
+            throw .invalidRequest("a JSON object body is required")
+        }
+        do {
+            return try JSONReader.parseObject(bytes)
+        } catch {
+            throw .invalidRequest("body is not a JSON object: \(error)")
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body (the OAuth endpoints): 415 otherwise;
+    /// a repeated parameter is refused (RFC 6749 §3.1).
+    static func form(_ request: Request, limit: Int) async throws(OAuthError) -> [String: String] {
+        let bytes = try await body(request, limit: limit)
+        guard contentType(request, is: "application/x-www-form-urlencoded") else {
+            throw OAuthError(.unsupportedMediaType, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidRequest("body is not UTF-8") }
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = formDecode(parts[0]), let value = formDecode(parts.count > 1 ? parts[1] : "") else {
+                throw .invalidRequest("malformed form encoding")
+            }
+            guard fields[name] == nil else { throw .invalidRequest("parameter \(JSONWriter.escapeForMessage(name)) is repeated") }
+            fields[name] = value
+        }
+        return fields
+    }
+
+    private static func formDecode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// A string member: nil when absent; 400 when another type or longer than `maxLength`.
+    static func string(_ object: JSONObject?, _ name: String, maxLength: Int = 1024) throws(OAuthError) -> String? {
+        guard let value = object?[name] else { return nil }
+        if case .null = value { return nil }
+        guard case .string(let text) = value else { throw .invalidRequest("\"\(name)\" must be a string") }
+        guard text.utf8.count <= maxLength else { throw .invalidRequest("\"\(name)\" is longer than \(maxLength) bytes") }
+        return text
+    }
+
+    /// A required string member.
+    static func requiredString(_ object: JSONObject?, _ name: String, maxLength: Int = 1024) throws(OAuthError) -> String {
+        guard let text = try string(object, name, maxLength: maxLength), !text.isEmpty else {
+            throw .invalidRequest("\"\(name)\" is required")
+        }
+        return text
+    }
+
+    /// Cookie mode: `?cookie=1` or `"cookie": true`.
+    static func wantsCookie(_ request: Request, _ object: JSONObject?) throws(OAuthError) -> Bool {
+        if let flag = request.uri.queryParameters.get("cookie"), flag == "1" || flag == "true" { return true }
+        guard let value = object?["cookie"] else { return false }
+        guard case .bool(let flag) = value else { throw .invalidRequest("\"cookie\" must be true or false") }
+        return flag
+    }
+
+    /// A cookie's value from the `Cookie` header(s), or nil.
+    static func cookie(_ request: Request, named name: String) -> String? {
+        for header in request.headers[values: .cookie] {
+            for crumb in header.split(separator: ";") {
+                let parts = crumb.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The Bearer token of `Authorization`, or nil.
+    static func bearerToken(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The `User-Agent`, printable and at most 256 characters: it is stored and shown in the console.
+    static func userAgent(_ request: Request) -> String {
+        let raw = request.headers[.userAgent] ?? ""
+        let printable = raw.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }
+        return String(String.UnicodeScalarView(printable.prefix(256)))
+    }
+}
+
+private extension Unicode.GeneralCategory {
+    var isControlOrFormat: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: true
+        default: false
+        }
+    }
+}

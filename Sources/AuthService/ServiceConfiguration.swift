@@ -1,0 +1,56 @@
+import SessionCore
+
+/// How `sessiond` issues and protects tokens. Every duration is in seconds.
+public struct ServiceConfiguration: Sendable {
+    /// `iss` of every access token and the RFC 8414 issuer; URLs are built from it.
+    public var issuer: String
+    /// `aud` of every access token.
+    public var audience: String
+    /// Access-token lifetime (DESIGN: 5 minutes).
+    public var accessTokenLifetime: Double
+    /// Absolute session lifetime, idle timeout and the reuse grace window.
+    public var refreshPolicy: RefreshPolicy
+    /// `Cache-Control: max-age` of the JWKS.
+    public var jwksMaxAge: Int
+    /// The largest request body read, in bytes.
+    public var maxBodyBytes: Int
+    /// Failed logins allowed per user, and per address, within `loginFailureWindow`.
+    public var loginFailuresPerUser: Int
+    public var loginFailuresPerAddress: Int
+    public var loginFailureWindow: Double
+    /// The longest `wait` a revocation-feed request may ask for.
+    public var maxFeedWait: Double
+    /// How often the service re-reads the signing keys (a rotation by `sessionctl`
+    /// takes effect within this) and looks for new revocation events.
+    public var refreshInterval: Double
+    /// `client_id` of a login that names none.
+    public var defaultClientID: String
+    /// The refresh-token cookie's name (cookie mode).
+    public var cookieName: String
+    /// Concurrent password checks (each scrypt holds 32 MiB).
+    public var passwordCheckConcurrency: Int
+
+    public init(issuer: String, audience: String = "sessions-api", accessTokenLifetime: Double = 300,
+                refreshPolicy: RefreshPolicy = RefreshPolicy(), jwksMaxAge: Int = 60, maxBodyBytes: Int = 16 * 1024,
+                loginFailuresPerUser: Int = 5, loginFailuresPerAddress: Int = 20, loginFailureWindow: Double = 300,
+                maxFeedWait: Double = 30, refreshInterval: Double = 0.25, defaultClientID: String = "web",
+                cookieName: String = "sessiond_refresh", passwordCheckConcurrency: Int = 2) {
+        self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        self.audience = audience
+        self.accessTokenLifetime = accessTokenLifetime
+        self.refreshPolicy = refreshPolicy
+        self.jwksMaxAge = jwksMaxAge
+        self.maxBodyBytes = maxBodyBytes
+        self.loginFailuresPerUser = loginFailuresPerUser
+        self.loginFailuresPerAddress = loginFailuresPerAddress
+        self.loginFailureWindow = loginFailureWindow
+        self.maxFeedWait = maxFeedWait
+        self.refreshInterval = refreshInterval
+        self.defaultClientID = defaultClientID
+        self.cookieName = cookieName
+        self.passwordCheckConcurrency = max(1, passwordCheckConcurrency)
+    }
+
+    /// The published JWKS URL.
+    public var jwksURI: String { issuer + "/.well-known/jwks.json" }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Counters and gauges in the Prometheus text format (version 0.0.4).
+public final class ServiceMetrics: @unchecked Sendable {
+    private struct Series: Hashable, Comparable {
+        let name: String
+        let labels: String
+        static func < (a: Series, b: Series) -> Bool { (a.name, a.labels) < (b.name, b.labels) }
+    }
+
+    private let lock = NSLock()
+    private var counters: [Series: Double] = [:]
+    private var gauges: [Series: Double] = [:]
+    private let help: [String: (type: String, text: String)] = [
+        "sessiond_http_requests_total": ("counter", "HTTP requests by route and status."),
+        "sessiond_logins_total": ("counter", "Login attempts by result."),
+        "sessiond_refreshes_total": ("counter", "Refresh-token presentations by result."),
+        "sessiond_logouts_total": ("counter", "Logouts."),
+        "sessiond_oauth_requests_total": ("counter", "Introspection and revocation requests by endpoint and result."),
+        "sessiond_signing_key_reloads_total": ("counter", "Times the signing keys changed and were reloaded."),
+        "sessiond_revocation_feed_sequence": ("gauge", "Highest revocation sequence number seen."),
+        "sessiond_revocation_feed_waiters": ("gauge", "Feed requests waiting for events."),
+        "sessiond_published_keys": ("gauge", "Keys in the JWKS."),
+    ]
+
+    public init() {}
+
+    /// Adds `by` to a counter.
+    public func increment(_ name: String, _ labels: [(String, String)] = [], by: Double = 1) {
+        let series = Series(name: name, labels: Self.render(labels))
+        lock.withLock { counters[series, default: 0] += by }
+    }
+
+    /// Sets a gauge.
+    public func set(_ name: String, _ value: Double, _ labels: [(String, String)] = []) {
+        let series = Series(name: name, labels: Self.render(labels))
+        lock.withLock { gauges[series] = value }
+    }
+
+    /// A counter's value (tests).
+    public func value(_ name: String, _ labels: [(String, String)] = []) -> Double {
+        lock.withLock { counters[Series(name: name, labels: Self.render(labels))] ?? gauges[Series(name: name, labels: Self.render(labels))] ?? 0 }
+    }
+
+    /// The exposition text.
+    public func render() -> String {
+        let (c, g) = lock.withLock { (counters, gauges) }
+        var out = ""
+        var described = Set<String>()
+        for (series, value) in c.sorted(by: { $0.key < $1.key }) + g.sorted(by: { $0.key < $1.key }) {
+            if described.insert(series.name).inserted, let help = help[series.name] {
+                out += "# HELP \(series.name) \(help.text)\n# TYPE \(series.name) \(help.type)\n"
+            }
+            out += "\(series.name)\(series.labels) \(value == value.rounded() ? String(Int64(value)) : String(value))\n"
+        }
+        return out
+    }
+
+    private static func render(_ labels: [(String, String)]) -> String {
+        guard !labels.isEmpty else { return "" }
+        let body = labels.map { name, value in
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(name)=\"\(escaped)\""
+        }
+        return "{" + body.joined(separator: ",") + "}"
+    }
+}

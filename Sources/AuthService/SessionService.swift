@@ -1,0 +1,395 @@
+import Foundation
+import Logging
+import SessionCore
+
+/// The auth service's logic, free of HTTP: logins, refresh rotation, logout, OAuth
+/// introspection and revocation, the revocation feed and key upkeep, over any
+/// `SessionStore`. Blocking work (SQLite, scrypt) runs on pools, never on event loops.
+///
+/// Guarantees: failures are `OAuthError`s whose text never holds a token, password or
+/// key; every store write is the store's transaction; a spent refresh token presented
+/// after the grace window revokes its session; the signing key follows the store's
+/// active key within `refreshInterval`.
+public final class SessionService: Sendable {
+    public let configuration: ServiceConfiguration
+    public let store: any SessionStore
+    public let metrics: ServiceMetrics
+    let minter: RefreshTokenMinter
+    let keys: SigningKeyCache
+    let watcher = RevocationFeedWatcher()
+    private let kek: KeyEncryptionKey
+    private let throttle: LoginThrottle
+    private let clients: ClientAuthenticator
+    private let storePool: BlockingPool
+    private let passwordPool: BlockingPool
+    private let logger: Logger
+    private let clock: @Sendable () -> Double
+
+    public init(store: any SessionStore, kek: KeyEncryptionKey, configuration: ServiceConfiguration,
+                logger: Logger = Logger(label: "sessiond"), metrics: ServiceMetrics = ServiceMetrics(),
+                clock: @escaping @Sendable () -> Double = { SystemClock.now() }) throws(CryptoError) {
+        self.store = store
+        self.kek = kek
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = metrics
+        self.clock = clock
+        minter = try RefreshTokenMinter(kek: kek)
+        keys = SigningKeyCache(kek: kek)
+        throttle = LoginThrottle(perUser: configuration.loginFailuresPerUser, perAddress: configuration.loginFailuresPerAddress,
+                                 window: configuration.loginFailureWindow)
+        clients = try ClientAuthenticator()
+        storePool = BlockingPool(label: "sessiond.store", width: 8)
+        passwordPool = BlockingPool(label: "sessiond.password", width: configuration.passwordCheckConcurrency)
+    }
+
+    /// Runs `body` against the store on the store pool, mapping store failures.
+    func withStore<T: Sendable>(_ body: @escaping @Sendable (any SessionStore) throws(StoreError) -> T) async throws(OAuthError) -> T {
+        let store = self.store
+        let result: Result<T, StoreError> = await storePool.run { Result { () throws(StoreError) -> T in try body(store) } }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            logger.error("store failure", metadata: ["error": "\(error)"])
+            throw .store(error)
+        }
+    }
+
+    // MARK: Logins
+
+    /// Checks the password (constant time, unknown users included) and opens a session.
+    public func login(username: String, password: String, clientID: String?, ip: String, userAgent: String) async throws(OAuthError) -> IssuedTokens {
+        let client = clientID ?? configuration.defaultClientID
+        guard Self.isValidClientID(client) else { throw .invalidRequest("\"client_id\" must be 1-64 letters, digits or . _ : -") }
+        let now = clock()
+        if let wait = throttle.retryAfter(user: username, address: ip, now: now) {
+            metrics.increment("sessiond_logins_total", [("result", "throttled")])
+            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed logins; retry in \(Int(wait.rounded(.up))) s",
+                             headers: [.retryAfter: String(Int(wait.rounded(.up)))])
+        }
+        let user = try await withStore { store throws(StoreError) in try store.user(named: username) }
+        let hasher = PasswordHasher.standard
+        let matches = await passwordPool.run { () -> Bool in
+            guard let user else { return hasher.verifyDummy(password) }
+            return PasswordHasher.verify(password, against: user.passwordHash)
+        }
+        guard let user, matches, !user.disabled else {
+            throttle.recordFailure(user: username, address: ip, now: clock())
+            metrics.increment("sessiond_logins_total", [("result", "failed")])
+            logger.info("login failed", metadata: ["ip": "\(ip)"])
+            throw .invalidGrant("invalid username or password")
+        }
+        throttle.recordSuccess(user: username)
+        let policy = configuration.refreshPolicy
+        let session = SessionRecord(id: SessionID.generate(), user: user.name, client: client, ip: ip, userAgent: userAgent,
+                                    createdAt: now, lastUsedAt: now, expiresAt: now + policy.sessionLifetime,
+                                    idleExpiresAt: now + policy.idleTimeout)
+        let refreshToken = minter.mint()
+        let hash = RefreshTokenMinter.hash(refreshToken)
+        try await withStore { store throws(StoreError) in try store.createSession(session, refreshTokenHash: hash) }
+        metrics.increment("sessiond_logins_total", [("result", "ok")])
+        logger.info("login", metadata: ["user": "\(user.name)", "sid": "\(session.id)", "ip": "\(ip)"])
+        return try issue(for: session, refreshToken: refreshToken, now: now)
+    }
+
+    static func isValidClientID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 64 && id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+        }
+    }
+
+    // MARK: Refresh
+
+    /// Rotates a refresh token: a new pair; the same successor inside the grace window; reuse
+    /// after it revokes the session.
+    public func refresh(token: String, ip: String) async throws(OAuthError) -> IssuedTokens {
+        guard RefreshTokenMinter.isWellFormed(token) else {
+            metrics.increment("sessiond_refreshes_total", [("result", "invalid")])
+            throw .invalidGrant("refresh token is not valid")
+        }
+        let successor = minter.successor(of: token)
+        let presentedHash = RefreshTokenMinter.hash(token)
+        let successorHash = RefreshTokenMinter.hash(successor)
+        let now = clock()
+        let policy = configuration.refreshPolicy
+        let outcome = try await withStore { store throws(StoreError) in
+            try store.rotateRefreshToken(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy)
+        }
+        let session: SessionRecord
+        switch outcome {
+        case .rotated(let rotated), .replayedWithinGrace(let rotated):
+            session = rotated
+        case .reuseDetected(let revoked):
+            metrics.increment("sessiond_refreshes_total", [("result", "reuse")])
+            logger.warning("refresh token reuse: session revoked", metadata: ["sid": "\(revoked.id)", "user": "\(revoked.user)", "ip": "\(ip)"])
+            noteRevocation()
+            throw .invalidGrant("refresh token was already used; the session is revoked")
+        case .sessionEnded(_, let state):
+            metrics.increment("sessiond_refreshes_total", [("result", state.rawValue)])
+            throw .invalidGrant("the session is \(state.rawValue)")
+        case .unknownToken:
+            metrics.increment("sessiond_refreshes_total", [("result", "invalid")])
+            throw .invalidGrant("refresh token is not valid")
+        }
+        let user = try await withStore { store throws(StoreError) in try store.user(named: session.user) }
+        guard let user, !user.disabled else {
+            metrics.increment("sessiond_refreshes_total", [("result", "disabled")])
+            throw .invalidGrant("the user cannot log in")
+        }
+        metrics.increment("sessiond_refreshes_total", [("result", "ok")])
+        return try issue(for: session, refreshToken: successor, now: now)
+    }
+
+    /// Signs an access token for `session` with the active key.
+    private func issue(for session: SessionRecord, refreshToken: String, now: Double) throws(OAuthError) -> IssuedTokens {
+        let snapshot = keys.current
+        guard let key = snapshot.active, let algorithm = snapshot.activeAlgorithm else {
+            throw .unavailable("no active signing key")
+        }
+        let issuedAt = now.rounded(.down)
+        let lifetime = Int(configuration.accessTokenLifetime)
+        var claims = JSONObject()
+        claims["iss"] = .string(configuration.issuer)
+        claims["sub"] = .string(session.user)
+        claims["aud"] = .string(configuration.audience)
+        claims["exp"] = .number(JSONNumber(issuedAt + Double(lifetime)))
+        claims["iat"] = .number(JSONNumber(issuedAt))
+        claims["nbf"] = .number(JSONNumber(issuedAt))
+        claims["jti"] = .string(SecureRandom.identifier())
+        claims["sid"] = .string(session.id)
+        claims["client_id"] = .string(session.client)
+        let token: String
+        do {
+            token = try JWSSigner.sign(claims, key: key, algorithm: algorithm, type: "at+jwt", kid: key.kid)
+        } catch {
+            logger.error("signing failed", metadata: ["kid": "\(key.kid)", "error": "\(error)"])
+            throw .serverError()
+        }
+        return IssuedTokens(accessToken: token, expiresIn: lifetime, refreshToken: refreshToken, sessionID: session.id,
+                            sessionExpiresAt: min(session.expiresAt, session.idleExpiresAt))
+    }
+
+    // MARK: Access tokens we issued
+
+    /// Verifies an access token of ours (signature, `typ`, `iss`, `aud`, times) and asks the
+    /// store whether it is revoked; nil when it is not valid now.
+    func verifyOwnAccessToken(_ token: String, now: Double) async throws(OAuthError) -> VerifiedToken? {
+        let options = VerificationOptions(issuer: configuration.issuer, audience: configuration.audience, type: "at+jwt")
+        guard let verified = try? JWSVerifier.verify(token, keys: keys.current.verification, options: options, now: now) else { return nil }
+        let claims = verified.claims
+        let kid = verified.key.kid
+        let verdict = try await withStore { store throws(StoreError) in
+            try store.revocationVerdict(sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
+                                        user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: kid)
+        }
+        return verdict == nil ? verified : nil
+    }
+
+    /// The live (unspent, session active) refresh token's session, or nil.
+    func liveRefreshSession(_ token: String, now: Double) async throws(OAuthError) -> RefreshTokenOwner? {
+        guard RefreshTokenMinter.isWellFormed(token) else { return nil }
+        let hash = RefreshTokenMinter.hash(token)
+        let owner = try await withStore { store throws(StoreError) in try store.refreshTokenOwner(hash: hash) }
+        guard let owner, owner.token.spentAt == nil, owner.session.state(at: now) == .active else { return nil }
+        return owner
+    }
+
+    // MARK: Logout
+
+    /// Revokes the session of a Bearer access token or of a live refresh token.
+    public func logout(accessToken: String?, refreshToken: String?) async throws(OAuthError) {
+        let now = clock()
+        var sessionID: String?
+        var user = ""
+        if let accessToken, let verified = try await verifyOwnAccessToken(accessToken, now: now),
+           let sid = verified.claims["sid"]?.stringValue {
+            sessionID = sid
+            user = verified.claims["sub"]?.stringValue ?? ""
+        } else if let refreshToken, let owner = try await liveRefreshSession(refreshToken, now: now) {
+            sessionID = owner.session.id
+            user = owner.session.user
+        }
+        guard let sessionID else { throw .invalidToken("no valid access or refresh token") }
+        let audit = AuditContext(actor: "user:\(user)", reason: "logout", at: now)
+        try await withStore { store throws(StoreError) in _ = try store.revokeSessions(ids: [sessionID], audit: audit) }
+        metrics.increment("sessiond_logouts_total")
+        logger.info("logout", metadata: ["sid": "\(sessionID)"])
+        noteRevocation()
+    }
+
+    // MARK: OAuth (RFC 7009, RFC 7662)
+
+    /// The client id when `id` and `secret` are a client's credentials; `invalid_client` otherwise.
+    func authenticateClient(id: String, secret: String, ip: String) async throws(OAuthError) -> String {
+        let now = clock()
+        let throttleKey = "client:" + id
+        if throttle.retryAfter(user: throttleKey, address: ip, now: now) != nil {
+            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed client authentications")
+        }
+        let store = self.store
+        let clients = self.clients
+        let result: Result<Bool, StoreError> = await passwordPool.run {
+            Result { () throws(StoreError) -> Bool in
+                try clients.verify(id: id, secret: secret, now: now) { () throws(StoreError) in try store.client(id: id) }
+            }
+        }
+        guard case .success(let ok) = result else { throw .serverError() }
+        guard ok else {
+            throttle.recordFailure(user: throttleKey, address: ip, now: now)
+            metrics.increment("sessiond_oauth_requests_total", [("endpoint", "auth"), ("result", "invalid_client")])
+            throw .invalidClient("client authentication failed")
+        }
+        return id
+    }
+
+    /// RFC 7662: the token's state for an authenticated client.
+    public func introspect(token: String, hint: String?) async throws(OAuthError) -> JSONObject {
+        let now = clock()
+        var response = JSONObject()
+        func active(_ object: inout JSONObject) { object["active"] = .bool(true) }
+        let tryRefreshFirst = hint == "refresh_token"
+        if tryRefreshFirst, let owner = try await liveRefreshSession(token, now: now) {
+            active(&response)
+            return Self.refreshIntrospection(owner, into: response)
+        }
+        if let verified = try await verifyOwnAccessToken(token, now: now) {
+            active(&response)
+            for name in ["scope", "client_id", "sub", "aud", "iss", "exp", "iat", "nbf", "jti", "sid"] {
+                if let value = verified.claims[name] { response[name] = value }
+            }
+            response["username"] = verified.claims["sub"]
+            response["token_type"] = .string("Bearer")
+            metrics.increment("sessiond_oauth_requests_total", [("endpoint", "introspect"), ("result", "active")])
+            return response
+        }
+        if !tryRefreshFirst, let owner = try await liveRefreshSession(token, now: now) {
+            active(&response)
+            return Self.refreshIntrospection(owner, into: response)
+        }
+        metrics.increment("sessiond_oauth_requests_total", [("endpoint", "introspect"), ("result", "inactive")])
+        return JSONObject(["active": .bool(false)])
+    }
+
+    private static func refreshIntrospection(_ owner: RefreshTokenOwner, into base: JSONObject) -> JSONObject {
+        var response = base
+        response["token_type"] = .string("refresh_token")
+        response["client_id"] = .string(owner.session.client)
+        response["username"] = .string(owner.session.user)
+        response["sub"] = .string(owner.session.user)
+        response["sid"] = .string(owner.session.id)
+        response["iat"] = .number(JSONNumber(owner.token.issuedAt.rounded(.down)))
+        response["exp"] = .number(JSONNumber(min(owner.session.expiresAt, owner.session.idleExpiresAt).rounded(.down)))
+        return response
+    }
+
+    /// RFC 7009: revokes a refresh token's session or an access token's `jti`. Unknown or
+    /// invalid tokens are not an error (the answer is 200 either way).
+    public func revoke(token: String, hint: String?, client: String) async throws(OAuthError) {
+        let now = clock()
+        let audit = AuditContext(actor: "client:\(client)", reason: "oauth revocation (RFC 7009)", at: now)
+        if hint != "access_token", let owner = try await liveRefreshSession(token, now: now) {
+            let sid = owner.session.id
+            try await withStore { store throws(StoreError) in _ = try store.revokeSessions(ids: [sid], audit: audit) }
+            metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "refresh_token")])
+            noteRevocation()
+            return
+        }
+        if let verified = try await verifyOwnAccessToken(token, now: now), let jti = verified.claims["jti"]?.stringValue,
+           let exp = verified.claims["exp"]?.doubleValue {
+            try await withStore { store throws(StoreError) in try store.revokeTokenID(jti, expiresAt: exp, audit: audit) }
+            metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "access_token")])
+            noteRevocation()
+            return
+        }
+        metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "unknown")])
+    }
+
+    // MARK: Revocation feed
+
+    /// Events after `after`; waits up to `wait` seconds for one when there are none.
+    public func revocations(after: Int64, wait: Double) async throws(OAuthError) -> RevocationFeedPage {
+        let limit = 1_000
+        var events = try await withStore { store throws(StoreError) in try store.revocations(after: after, limit: limit) }
+        if events.isEmpty, wait > 0 {
+            metrics.set("sessiond_revocation_feed_waiters", Double(watcher.waiterCount + 1))
+            await watcher.wait(after: after, timeout: min(wait, configuration.maxFeedWait))
+            events = try await withStore { store throws(StoreError) in try store.revocations(after: after, limit: limit) }
+        }
+        return RevocationFeedPage(events: events, next: events.last?.sequence ?? after)
+    }
+
+    /// A revocation was just written here: look for it now instead of at the next tick.
+    func noteRevocation() {
+        Task { try? await self.pollRevocations() }
+    }
+
+    private func pollRevocations() async throws(OAuthError) {
+        let latest = watcher.latestSequence
+        let events = try await withStore { store throws(StoreError) in try store.revocations(after: latest, limit: 10_000) }
+        if let last = events.last?.sequence {
+            watcher.observe(latest: last)
+            metrics.set("sessiond_revocation_feed_sequence", Double(last))
+        }
+    }
+
+    // MARK: Upkeep
+
+    /// Makes sure there is an active key and a published `next` key (so verifiers hold it
+    /// before a rotation activates it), then loads them.
+    public func prepareKeys(algorithm: JWSAlgorithm = .es256) async throws(OAuthError) {
+        let kek = self.kek
+        let now = clock()
+        try await withStore { store throws(StoreError) in
+            let records = try store.signingKeys()
+            let audit = AuditContext(actor: "sessiond", reason: "service start: signing keys needed", at: now)
+            let activeAlgorithm = records.first(where: { $0.state == .active }).flatMap { JWSAlgorithm(rawValue: $0.algorithm) } ?? algorithm
+            if !records.contains(where: { $0.state == .active }) {
+                try store.addSigningKey(KeyRing.makeRecord(activeAlgorithm, kek: kek, state: .active, at: now), audit: audit)
+            }
+            if !records.contains(where: { $0.state == .next }) {
+                try store.addSigningKey(KeyRing.makeRecord(activeAlgorithm, kek: kek, state: .next, at: now), audit: audit)
+            }
+        }
+        try await reloadKeys()
+    }
+
+    /// Re-reads the signing keys; a change is logged and counted.
+    public func reloadKeys() async throws(OAuthError) {
+        let records = try await withStore { store throws(StoreError) in try store.signingKeys() }
+        do {
+            if try keys.reload(records) {
+                let snapshot = keys.current
+                metrics.increment("sessiond_signing_key_reloads_total")
+                metrics.set("sessiond_published_keys", Double(snapshot.publishedCount))
+                logger.info("signing keys loaded", metadata: ["active": "\(snapshot.active?.kid ?? "none")"])
+            }
+        } catch {
+            logger.error("cannot load the active signing key", metadata: ["error": "\(error)"])
+            throw .store(error)
+        }
+    }
+
+    /// One tick: keys and the feed's latest sequence.
+    public func tick() async {
+        try? await reloadKeys()
+        try? await pollRevocations()
+    }
+
+    /// Periodic housekeeping: retire keys past their horizon, drop dead feed events, keep a
+    /// `next` key published, forget old login failures.
+    public func housekeeping() async {
+        let now = clock()
+        do {
+            let retired = try await withStore { store throws(StoreError) in try store.retireExpiredKeys(at: now) }
+            if !retired.isEmpty { logger.info("retired signing keys", metadata: ["kids": "\(retired.joined(separator: ","))"]) }
+            try await prepareKeys()
+        } catch {
+            logger.warning("housekeeping failed", metadata: ["error": "\(error.detail)"])
+        }
+        throttle.prune(now: now)
+    }
+
+    /// The published JWKS bytes.
+    var publishedJWKS: [UInt8] { keys.current.published }
+}

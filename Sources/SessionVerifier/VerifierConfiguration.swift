@@ -1,0 +1,64 @@
+import Foundation
+import SessionCore
+
+/// What to do when the revocation feed has been unreachable longer than the staleness limit.
+public enum StaleFeedPolicy: String, Sendable, CaseIterable {
+    /// Refuse every token until the feed answers again (`VerifierError.unavailable`).
+    case failClosed = "fail-closed"
+    /// Keep verifying with the last known denylist and log a warning.
+    case warn
+}
+
+/// How a microservice verifies access tokens.
+public struct VerifierConfiguration: Sendable {
+    /// Where the public keys are: the auth service's `/.well-known/jwks.json`.
+    public var jwksURL: URL
+    /// The revocation feed (`/revocations`), or nil to rely on short lifetimes alone.
+    public var revocationFeedURL: URL?
+    /// Required `iss`.
+    public var issuer: String?
+    /// Required member of `aud`.
+    public var audience: String?
+    /// Algorithms accepted; nil accepts whatever fits a published key.
+    public var algorithms: Set<JWSAlgorithm>?
+    /// Clock skew tolerated, in seconds.
+    public var leeway: Double
+    /// Required header `typ` (RFC 9068: `at+jwt`); nil skips the check.
+    public var type: String?
+    /// An unknown `kid` refetches the JWKS at most once per this many seconds.
+    public var unknownKidRefetchInterval: Double
+    /// How long the feed may be unreachable before `staleFeedPolicy` applies, in seconds.
+    public var stalenessLimit: Double
+    public var staleFeedPolicy: StaleFeedPolicy
+    /// Seconds a feed request may wait on the server for new events (long poll).
+    public var feedWait: Double
+    /// Verified tokens remembered (by SHA-256) so a repeated token skips the signature.
+    public var cacheCapacity: Int
+    /// Timeout of one HTTP request, in seconds (the feed's long poll adds `feedWait`).
+    public var requestTimeout: Double
+
+    public init(jwksURL: URL, revocationFeedURL: URL? = nil, issuer: String? = nil, audience: String? = nil,
+                algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 0, type: String? = "at+jwt",
+                unknownKidRefetchInterval: Double = 30, stalenessLimit: Double = 30,
+                staleFeedPolicy: StaleFeedPolicy = .failClosed, feedWait: Double = 20,
+                cacheCapacity: Int = 10_000, requestTimeout: Double = 5) {
+        self.jwksURL = jwksURL
+        self.revocationFeedURL = revocationFeedURL
+        self.issuer = issuer
+        self.audience = audience
+        self.algorithms = algorithms
+        self.leeway = leeway
+        self.type = type
+        self.unknownKidRefetchInterval = unknownKidRefetchInterval
+        self.stalenessLimit = stalenessLimit
+        self.staleFeedPolicy = staleFeedPolicy
+        self.feedWait = feedWait
+        self.cacheCapacity = max(cacheCapacity, 0)
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The JOSE core's options for these settings.
+    var verificationOptions: VerificationOptions {
+        VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, algorithms: algorithms, type: type)
+    }
+}
