@@ -99,6 +99,7 @@ let package = Package(
                 "SessionConsole",
                 "DemoTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,9 +14,15 @@ extension SQLiteSessionStore {
 
     public func client(id: String) throws(StoreError) -> ClientRecord? {
         try withConnection { db in
-            try db.query("SELECT id, secret_hash, created_at FROM clients WHERE id = ?", [.text(id)]) { row in
-                ClientRecord(id: row.text(0), secretHash: row.text(1), createdAt: row.double(2))
-            }.first
+            try db.query("SELECT id, secret_hash, created_at FROM clients WHERE id = ?", [.text(id)], Self.client).first
         }
+    }
+
+    public func clients() throws(StoreError) -> [ClientRecord] {
+        try withConnection { db in try db.query("SELECT id, secret_hash, created_at FROM clients ORDER BY id", [], Self.client) }
+    }
+
+    private static func client(_ row: SQLiteStatement) -> ClientRecord {
+        ClientRecord(id: row.text(0), secretHash: row.text(1), createdAt: row.double(2))
     }
 }

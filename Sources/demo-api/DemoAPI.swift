@@ -25,6 +25,8 @@ struct DemoAPI: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() async throws {
+        // Logs on stderr: stdout carries only the "listening" line scripts wait for.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         guard let base = URL(string: authServer), base.scheme == "http" || base.scheme == "https",
               let policy = StaleFeedPolicy(rawValue: stalePolicy), let level = Logger.Level(rawValue: logLevel) else {
             FileHandle.standardError.write(Data("error: --auth-server must be an http(s) URL, --stale-policy fail-closed or warn, --log-level a level\n".utf8))

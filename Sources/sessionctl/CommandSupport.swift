@@ -41,6 +41,16 @@ enum CommandInput {
         return trimmed(text)
     }
 
+    /// A password or secret from standard input, one trailing newline stripped; exit 64
+    /// when it is empty or over 1024 bytes.
+    static func secretFromStandardInput(what: String) throws -> String {
+        var secret = readStandardInput(limit: 4096)
+        if secret.hasSuffix("\r\n") { secret.removeLast(1) } else if secret.hasSuffix("\n") { secret.removeLast() }
+        guard !secret.isEmpty else { throw usageError("the \(what) on standard input is empty") }
+        guard secret.utf8.count <= 1024 else { throw usageError("the \(what) is longer than 1024 bytes") }
+        return secret
+    }
+
     /// Reads standard input up to `limit` bytes (plus one, to tell "more" from "exactly").
     static func readStandardInput(limit: Int) -> String {
         var data = Data()

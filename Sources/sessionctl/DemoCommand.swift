@@ -5,7 +5,8 @@ import SessionSQLite
 
 /// `sessionctl demo …`
 struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Demo data.", subcommands: [DemoSeed.self])
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Demo data and live demo traffic.",
+                                                    subcommands: [DemoSeed.self, DemoTrafficCommand.self])
 }
 
 /// `sessionctl demo seed [--users N] [--sessions M] [--seed S] [--now T] --db P`

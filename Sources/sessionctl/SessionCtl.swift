@@ -3,7 +3,7 @@ import ArgumentParser
 /// `sessionctl`: the administrators' command line. Argument parsing and wiring only; the
 /// work happens in SessionCore.
 @main
-struct SessionCtl: ParsableCommand {
+struct SessionCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessionctl",
         abstract: "Inspect, sign and verify session tokens; manage signing keys.",
@@ -11,7 +11,7 @@ struct SessionCtl: ParsableCommand {
             Exit status: 0 success; 1 a token was rejected, an object was not found, or a \
             signing request was refused; 64 usage or input error.
             """,
-        subcommands: [ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, AuditCommand.self, DemoCommand.self],
+        subcommands: [ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, ClientsCommand.self, AuditCommand.self, DemoCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -1,20 +1,30 @@
 import ArgumentParser
+import Foundation
+import Logging
 import SessionCore
 import SessionSQLite
+import SessionVerifier
 
-/// `sessionctl token verify (--jwks FILE | --jwk FILE) [options] (TOKEN | -)`.
-struct TokenVerify: ParsableCommand {
+/// `sessionctl token verify (--jwks FILE|URL | --jwk FILE | --db P) [--follow-revocations URL] [options] (TOKEN | -)`.
+struct TokenVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a token's signature and claims.",
         discussion: """
             Accepted: exit 0 (with --json, the payload on stdout). Rejected: exit 1, nothing \
             on stdout, and "rejected: <code>: <detail>" on stderr.
+            With --jwks http(s)://…, the keys are fetched the way a service's SessionVerifier \
+            fetches them; --follow-revocations URL (sessiond's /revocations) also applies the \
+            revocation feed, so a revoked session, jti, user or key is "revoked". A URL that \
+            cannot be read exits 64.
             """
     )
 
-    @Option(name: .customLong("jwks"), help: ArgumentHelp("A JWK Set file to choose the key from.", valueName: "FILE"))
+    @Option(name: .customLong("jwks"), help: ArgumentHelp("A JWK Set file, or an http(s) URL, to choose the key from.", valueName: "FILE|URL"))
     var jwksPath: String?
+
+    @Option(name: .customLong("follow-revocations"), help: ArgumentHelp("sessiond's revocation feed URL (with --jwks URL).", valueName: "URL"))
+    var feedURL: String?
 
     @Option(name: .customLong("jwk"), help: ArgumentHelp("A single JWK file.", valueName: "FILE"))
     var jwkPath: String?
@@ -53,19 +63,34 @@ struct TokenVerify: ParsableCommand {
         if let algorithms, case .failure(let error) = JWSAlgorithm.parseList(algorithms) {
             throw ValidationError("--algorithms: \(error.message)")
         }
+        if feedURL != nil, remoteJWKS == nil { throw ValidationError("--follow-revocations needs --jwks URL") }
+        if let feedURL, Self.httpURL(feedURL) == nil { throw ValidationError("--follow-revocations must be an http(s) URL") }
     }
 
-    func run() throws {
+    /// The JWKS URL when `--jwks` names one.
+    private var remoteJWKS: URL? { jwksPath.flatMap(Self.httpURL) }
+
+    private static func httpURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else { return nil }
+        return url
+    }
+
+    private var options: VerificationOptions {
+        var options = VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, type: typ)
+        if let algorithms, case .success(let list) = JWSAlgorithm.parseList(algorithms) {
+            options.algorithms = Set(list)
+        }
+        return options
+    }
+
+    func run() async throws {
+        if let url = remoteJWKS { return try await verifyRemotely(jwks: url) }
         let store = try dbPath.map { try openStore($0) }
         let keys: JWKSet
         if let store {
             keys = KeyRing.verificationSet(try withStore { try store.signingKeys() })
         } else {
             keys = try loadKeys()
-        }
-        var options = VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, type: typ)
-        if let algorithms, case .success(let list) = JWSAlgorithm.parseList(algorithms) {
-            options.algorithms = Set(list)
         }
         let text = CommandInput.argumentOrStdin(token)
         let verified: VerifiedToken
@@ -75,16 +100,45 @@ struct TokenVerify: ParsableCommand {
             throw reject(error)
         }
         if let store { try checkRevocation(verified, store: store) }
+        report(claims: verified.claims, signedBy: "\(verified.algorithm.rawValue) signature by key \(verified.key.kid)")
+    }
+
+    /// Prints an accepted token: the payload alone with --json, else a summary line and it.
+    private func report(claims: JSONObject, signedBy: String) {
         if json {
-            printOut(JSONWriter.string(verified.claims, style: .pretty))
+            printOut(JSONWriter.string(claims, style: .pretty))
             return
         }
-        var summary = "valid: \(verified.algorithm.rawValue) signature by key \(verified.key.kid)"
-        if let exp = verified.claims["exp"]?.doubleValue {
+        var summary = "valid: \(signedBy)"
+        if let exp = claims["exp"]?.doubleValue {
             summary += "; expires \(Timestamp.rfc3339(exp)) (\(Timestamp.relative(exp, now: SystemClock.now())))"
         }
         printOut(summary)
-        printOut(JSONWriter.string(verified.claims, style: .pretty))
+        printOut(JSONWriter.string(claims, style: .pretty))
+    }
+
+    /// Verifies through `SessionVerifier`, as a service would: keys from the URL, and the
+    /// revocation feed when `--follow-revocations` names it.
+    private func verifyRemotely(jwks: URL) async throws {
+        var quiet = Logger(label: "sessionctl")
+        quiet.logLevel = .critical
+        let configuration = VerifierConfiguration(
+            jwksURL: jwks, revocationFeedURL: feedURL.flatMap(Self.httpURL), issuer: issuer, audience: audience,
+            algorithms: options.algorithms, leeway: leeway, type: typ, cacheCapacity: 0)
+        let verifier = TokenVerifier(configuration: configuration, logger: quiet)
+        await verifier.start()
+        verifier.stop()
+        if let feedURL, verifier.revocationState.syncedAt == nil { throw usageError("cannot read the revocation feed \(feedURL)") }
+        let text = CommandInput.argumentOrStdin(token)
+        do {
+            let accepted = try await verifier.verify(text)
+            report(claims: accepted.claims, signedBy: "signature by key \(accepted.keyID ?? "?") from \(jwks.absoluteString)")
+        } catch {
+            switch error {
+            case .rejected(let rejection): throw reject(rejection)
+            case .unavailable(let why): throw usageError(why)
+            }
+        }
     }
 
     /// `revoked` when the store says the session, jti, user cutoff or key is revoked. A

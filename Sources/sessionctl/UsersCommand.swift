@@ -28,10 +28,7 @@ struct UsersAdd: ParsableCommand {
     }
 
     func run() throws {
-        var password = CommandInput.readStandardInput(limit: 4096)
-        if password.hasSuffix("\r\n") { password.removeLast(1) } else if password.hasSuffix("\n") { password.removeLast() }
-        guard !password.isEmpty else { throw usageError("the password on standard input is empty") }
-        guard password.utf8.count <= 1024 else { throw usageError("the password is longer than 1024 bytes") }
+        let password = try CommandInput.secretFromStandardInput(what: "password")
         let db = try store.open(create: true)
         let hash: String
         do { hash = try PasswordHasher.standard.hash(password) } catch { throw usageError("password hashing failed: \(error)") }

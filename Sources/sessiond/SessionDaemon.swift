@@ -35,6 +35,8 @@ struct SessionDaemon: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.") var logLevel: String?
 
     func run() async throws {
+        // Logs on stderr: stdout carries only the "listening" line scripts wait for.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let environment = ProcessInfo.processInfo.environment
         func setting<T>(_ flag: T?, _ variable: String, _ parse: (String) -> T?, default fallback: T) throws -> T {
             if let flag { return flag }

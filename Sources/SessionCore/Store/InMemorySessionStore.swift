@@ -13,7 +13,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     private var keys: [SigningKeyRecord] = []
     private var revocationLog: [RevocationEvent] = []
     private var audit: [AuditEntry] = []
-    private var clients: [String: ClientRecord] = [:]
+    private var clientsByID: [String: ClientRecord] = [:]
     private var nextSequence: Int64 = 1
     public let lifetimes: TokenLifetimes
 
@@ -197,14 +197,18 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
 
     public func addClient(_ client: ClientRecord, audit: AuditContext) throws(StoreError) {
         try locked { () throws(StoreError) in
-            guard clients[client.id] == nil else { throw StoreError.refused("client \(client.id) already exists") }
-            clients[client.id] = client
+            guard clientsByID[client.id] == nil else { throw StoreError.refused("client \(client.id) already exists") }
+            clientsByID[client.id] = client
             record(AuditEntry(at: audit.at, actor: audit.actor, action: "client.add", target: client.id, reason: audit.reason))
         }
     }
 
     public func client(id: String) throws(StoreError) -> ClientRecord? {
-        try locked { clients[id] }
+        try locked { clientsByID[id] }
+    }
+
+    public func clients() throws(StoreError) -> [ClientRecord] {
+        try locked { clientsByID.values.sorted { $0.id < $1.id } }
     }
 
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,

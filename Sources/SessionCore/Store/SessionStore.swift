@@ -120,6 +120,8 @@ public protocol SessionStore: AnyObject, Sendable {
     func addClient(_ client: ClientRecord, audit: AuditContext) throws(StoreError)
     /// The client, or nil.
     func client(id: String) throws(StoreError) -> ClientRecord?
+    /// Every client, by id.
+    func clients() throws(StoreError) -> [ClientRecord]
 
     // MARK: Signing keys
     /// Every key, newest first.

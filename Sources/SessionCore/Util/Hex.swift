@@ -5,7 +5,7 @@ extension Sequence where Element == UInt8 {
 
 extension String {
     /// The text padded on the left with `pad` to at least `width` characters.
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
+    public func leftPadded(_ width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
