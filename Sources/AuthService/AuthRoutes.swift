@@ -15,6 +15,7 @@ struct AuthRoutes {
 
     private func login(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let body = try await RequestInput.jsonObject(request, limit: limit, allowEmpty: false)
+        try RequestInput.checkGrant(body, expected: "password")
         let username = try RequestInput.requiredString(body, "username", maxLength: 256)
         let password = try RequestInput.requiredString(body, "password", maxLength: 1024)
         let clientID = try RequestInput.string(body, "client_id", maxLength: 64)
@@ -26,6 +27,7 @@ struct AuthRoutes {
 
     private func refresh(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let body = try await RequestInput.jsonObject(request, limit: limit, allowEmpty: true)
+        try RequestInput.checkGrant(body, expected: "refresh_token")
         let fromBody = try RequestInput.string(body, "refresh_token", maxLength: 256)
         let fromCookie = RequestInput.cookie(request, named: service.configuration.cookieName)
         guard let token = fromBody ?? fromCookie else {

@@ -88,6 +88,16 @@ enum RequestInput {
         return text
     }
 
+    /// `grant_type`, when given, must name the endpoint's grant (`password` for login,
+    /// `refresh_token` for refresh): anything else is `unsupported_grant_type`.
+    static func checkGrant(_ object: JSONObject?, expected: String) throws(OAuthError) {
+        guard let grant = try string(object, "grant_type", maxLength: 64) else { return }
+        guard grant == expected else {
+            throw OAuthError(.badRequest, "unsupported_grant_type",
+                             "grant_type \(JSONWriter.escapeForMessage(grant)) is not supported here; use \(expected)")
+        }
+    }
+
     /// Cookie mode: `?cookie=1` or `"cookie": true`.
     static func wantsCookie(_ request: Request, _ object: JSONObject?) throws(OAuthError) -> Bool {
         if let flag = request.uri.queryParameters.get("cookie"), flag == "1" || flag == "true" { return true }
