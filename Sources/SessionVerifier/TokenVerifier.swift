@@ -163,18 +163,18 @@ public final class TokenVerifier: @unchecked Sendable {
     /// Refetches for an unknown kid when the interval allows (or joins a fetch already
     /// running); true when a fetch completed, so the caller retries once.
     private func refetchForUnknownKid(now: Double) async -> Bool {
-        let task: Task<Void, Never>? = lock.withLock {
-            if let running = keyFetch { return running }
-            guard now - lastUnknownKidFetch >= configuration.unknownKidRefetchInterval else { return nil }
+        enum Plan { case join(Task<Void, Never>), fetch, denied }
+        let plan: Plan = lock.withLock {
+            if let running = keyFetch { return .join(running) }
+            guard now - lastUnknownKidFetch >= configuration.unknownKidRefetchInterval else { return .denied }
             lastUnknownKidFetch = now
-            return nil
+            return .fetch
         }
-        if let task {
-            await task.value
-            return true
+        switch plan {
+        case .join(let task): await task.value
+        case .fetch: await startKeyFetch().value
+        case .denied: return false
         }
-        guard lock.withLock({ lastUnknownKidFetch == now }) else { return false }
-        await startKeyFetch().value
         return true
     }
 
