@@ -85,11 +85,9 @@ public final class TokenVerifier: @unchecked Sendable {
         if let hit = try cached(digest, now: now) { return hit }
         var outcome = verifySignedToken(token, now: now)
         if case .failure(let rejection) = outcome, rejection.reason == .unknownKid || (rejection.reason == .algNotAllowed && keysAreEmpty) {
-            guard await refetchForUnknownKid(now: now) else {
-                if keysAreEmpty { throw .unavailable("no signing keys from \(configuration.jwksURL)") }
-                throw .rejected(rejection)
-            }
-            outcome = verifySignedToken(token, now: now)
+            if await refetchForUnknownKid(now: now) { outcome = verifySignedToken(token, now: now) }
+            // With no keys at all the token may be fine: the auth service is unreachable.
+            if keysAreEmpty { throw .unavailable("no signing keys from \(configuration.jwksURL)") }
         }
         let accessToken: AccessToken
         switch outcome {
