@@ -39,9 +39,17 @@ test: deps
 DEMO_DB := data/demo.sqlite
 DEMO_SESSIONS ?= 50000
 
-## Seed data/demo.sqlite when absent, then open the console on it (? shows every key).
+DEMO_PORT ?= 8080
+
+## Seed data/demo.sqlite when absent, run sessiond + demo-api + simulated users on it in the
+## background, and open the console (? shows every key). Quitting the console stops them all.
 demo: build
 	@if [ ! -f "$(DEMO_DB)" ]; then "$(BIN)/sessionctl" demo seed --db "$(DEMO_DB)" --sessions $(DEMO_SESSIONS); fi
+	@"$(BIN)/sessionctl" demo traffic --db "$(DEMO_DB)" --port $(DEMO_PORT) > data/demo-traffic.log 2>&1 & traffic=$$!; \
+	trap 'kill $$traffic 2>/dev/null; wait $$traffic 2>/dev/null' EXIT INT TERM; \
+	sleep 2; \
+	if kill -0 $$traffic 2>/dev/null; then echo "live traffic: sessiond on :$(DEMO_PORT), demo-api on :$$(( $(DEMO_PORT) + 1 ))"; \
+	else echo "demo traffic did not start (see data/demo-traffic.log); opening the console anyway"; fi; \
 	"$(BIN)/sessionctl" console --db "$(DEMO_DB)"
 
 ## The same store from scripts: a tour of the store commands, no terminal needed.
