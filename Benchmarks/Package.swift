@@ -21,6 +21,7 @@ let package = Package(
                 "CBenchSQLite",
                 .product(name: "SessionCore", package: "sessions"),
                 .product(name: "SessionSQLite", package: "sessions"),
+                .product(name: "SessionVerifier", package: "sessions"),
                 .product(name: "SessionConsole", package: "sessions"),
                 .product(name: "TerminalUI", package: "sessions"),
                 .product(name: "JWTKit", package: "jwt-kit"),

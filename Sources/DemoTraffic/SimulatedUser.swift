@@ -32,6 +32,7 @@ struct SimulatedUser: Sendable {
             session: while !Task.isCancelled {
                 await pause(seconds: Double.random(in: 0.2...0.8, using: &random))
                 let (apiStatus, _) = await http.send("GET", apiURL.appendingPathComponent("api/hello"), bearer: access, userAgent: userAgent)
+                if Task.isCancelled { return }
                 if apiStatus == 200 {
                     stats.add("api_ok")
                 } else {

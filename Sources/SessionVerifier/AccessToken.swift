@@ -1,7 +1,8 @@
 import SessionCore
 
-/// A verified access token: the claims a service acts on, and all the others.
-public struct AccessToken: Sendable {
+/// A verified access token: the claims a service acts on, and all the others. A class, so a
+/// cache hit hands out one reference instead of copying every claim.
+public final class AccessToken: Sendable {
     /// `sub`: the user.
     public let subject: String
     /// `sid`: the refresh session the token belongs to, when it has one.

@@ -80,7 +80,7 @@ public final class TokenVerifier: @unchecked Sendable {
         guard token.utf8.count <= options.maxTokenBytes else {
             throw .rejected(TokenRejection(.tokenTooLarge, "token is over \(options.maxTokenBytes) bytes"))
         }
-        let digest = TokenDigest(token)
+        let digest = TokenDigest.of(token)
         let now = clock()
         if let hit = try cached(digest, now: now) { return hit }
         var outcome = verifySignedToken(token, now: now)
@@ -97,7 +97,7 @@ public final class TokenVerifier: @unchecked Sendable {
         return try locked { () throws(VerifierError) -> AccessToken in
             try checkFeedFreshness(now: now)
             if let verdict = accessToken.verdict(denylist) { throw .rejected(TokenRejection(.revoked, verdict.description)) }
-            cache.insert(accessToken, for: digest)
+            cache.insert(accessToken, for: digest, generation: denylist.generation)
             return accessToken
         }
     }
@@ -109,17 +109,21 @@ public final class TokenVerifier: @unchecked Sendable {
         }
     }
 
-    /// The cached token for `digest`, still unexpired and unrevoked; nil on a miss.
+    /// The cached token for `digest`, still unexpired and unrevoked; nil on a miss. The
+    /// denylist is consulted only when it changed since this token was last checked.
     private func cached(_ digest: TokenDigest, now: Double) throws(VerifierError) -> AccessToken? {
         try locked { () throws(VerifierError) -> AccessToken? in
             guard let hit = cache[digest] else { return nil }
-            guard now < hit.expiresAt + configuration.leeway else {
+            guard now < hit.token.expiresAt + configuration.leeway else {
                 cache.remove(digest)
-                throw .rejected(TokenRejection(.expired, "token expired at \(Timestamp.rfc3339(hit.expiresAt))"))
+                throw .rejected(TokenRejection(.expired, "token expired at \(Timestamp.rfc3339(hit.token.expiresAt))"))
             }
             try checkFeedFreshness(now: now)
-            if let verdict = hit.verdict(denylist) { throw .rejected(TokenRejection(.revoked, verdict.description)) }
-            return hit
+            if hit.checkedGeneration != denylist.generation {
+                if let verdict = hit.token.verdict(denylist) { throw .rejected(TokenRejection(.revoked, verdict.description)) }
+                cache.markChecked(digest, generation: denylist.generation)
+            }
+            return hit.token
         }
     }
 

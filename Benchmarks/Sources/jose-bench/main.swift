@@ -11,6 +11,12 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "console-memory
     print(String(format: "%.0f %.1f %.1f %.1f", result.firstFrameMilliseconds, result.keystrokeP50, result.keystrokeP95, result.residentMegabytes))
     exit(0)
 }
+// `jose-bench verifier` runs only the SessionVerifier cache benchmark.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "verifier" {
+    let result = try await VerifierBenchmarks.run()
+    print("SessionVerifier cached: \(rate(result.cached)); full verify: \(rate(result.fullVerify)); sha256: \(rate(result.sha256))")
+    exit(0)
+}
 // `jose-bench profile ALG` only loops SessionCore's verify for ALG (for perf / callgrind).
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "profile", let algorithm = JWSAlgorithm(name: CommandLine.arguments[2]) {
     let key = try JWSKey.generate(algorithm, kid: "bench")
@@ -46,6 +52,9 @@ print("- RS256 sign ≥ 2× jwt-kit: \(ratio(rs.oursSign, rs.kitSign)) — \(ver
 for (name, one, two) in try JOSEBenchmarks.scaling() {
     print("- \(name) verify on two threads ≥ 1.8× one: \(rate(one)) → \(rate(two)) = \(ratio(two, one)) — \(verdict(two / one, atLeast: 1.8))")
 }
+
+let verifier = try await VerifierBenchmarks.run()
+print("- SessionVerifier on a repeated ES256 token (cache hit; exp and a \(verifier.revocations)-entry denylist checked): \(rate(verifier.cached)); a full ES256 verify: \(rate(verifier.fullVerify)) (\(ratio(verifier.cached, verifier.fullVerify))); SHA-256 of the token alone: \(rate(verifier.sha256)) — target ≥ 1,000,000/s: \(verdict(verifier.cached / 1_000_000, atLeast: 1))")
 
 print("\n## Store\n")
 let rotation = try StoreBenchmarks.rotation(folder: folder)

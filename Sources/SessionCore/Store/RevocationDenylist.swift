@@ -11,6 +11,9 @@ public struct RevocationDenylist: Sendable {
     private var keys: [String: Double] = [:]
     /// The highest sequence number applied.
     public private(set) var sequence: Int64 = 0
+    /// Changes whenever an entry is added: a token found unrevoked in one generation is
+    /// unrevoked in it for good, so callers may cache the answer per generation.
+    public private(set) var generation: UInt64 = 0
 
     public init() {}
 
@@ -29,6 +32,7 @@ public struct RevocationDenylist: Sendable {
             userCutoffs[user] = (max(previous?.cutoff ?? 0, event.at), max(previous?.expiresAt ?? 0, event.expiresAt))
         }
         sequence = max(sequence, event.sequence)
+        generation &+= 1
     }
 
     /// Drops entries that can no longer affect a live token at `now`.
@@ -42,12 +46,12 @@ public struct RevocationDenylist: Sendable {
     /// Why a token with these claims is revoked, or nil; the strongest reason first, as
     /// the stores answer.
     public func verdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) -> RevocationVerdict? {
-        if let kid, keys[kid] != nil { return .key(kid) }
+        if let kid, !keys.isEmpty, keys[kid] != nil { return .key(kid) }
         if let user, !userCutoffs.isEmpty, let entry = userCutoffs[user.lowercased()], (issuedAt ?? 0) < entry.cutoff {
             return .userCutoff(user, entry.cutoff)
         }
-        if let sessionID, sessions[sessionID] != nil { return .session(sessionID) }
-        if let tokenID, tokenIDs[tokenID] != nil { return .tokenID(tokenID) }
+        if let sessionID, !sessions.isEmpty, sessions[sessionID] != nil { return .session(sessionID) }
+        if let tokenID, !tokenIDs.isEmpty, tokenIDs[tokenID] != nil { return .tokenID(tokenID) }
         return nil
     }
 }
