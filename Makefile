@@ -72,12 +72,16 @@ tour: build
 ## Benchmarks (separate package, release build): prints Markdown tables of ratios against
 ## raw OpenSSL, jwt-kit and raw SQLite measured in the same run. Seeds a 1M-session store
 ## once in Benchmarks/.data. Not part of `make test`; CI only compiles it (bench-build).
-bench: system-deps
+bench: system-deps python-deps
+	@command -v wrk >/dev/null || { echo "installing wrk"; $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	cd Benchmarks && swift build -c release --product jose-bench
 	cd Benchmarks && ./.build/release/jose-bench
+	@echo; echo "## Service: sessiond (release) on loopback, loaded by wrk on the same 2 cores"; echo
+	Benchmarks/service/run.sh
 
 bench-build: system-deps
 	cd Benchmarks && swift build --product jose-bench
+	bash -n Benchmarks/service/run.sh
 
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000

@@ -22,8 +22,14 @@ enum RequestInput {
     /// True when `Content-Type` names `type` (parameters such as charset allowed).
     static func contentType(_ request: Request, is type: String) -> Bool {
         guard let value = request.headers[.contentType] else { return false }
-        let mediaType = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return mediaType == type
+        // Bytes, not Foundation: this runs on every request. `type` is lower-case ASCII.
+        var media = value.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let last = media.last, last == 0x20 || last == 0x09 { media = media.dropLast() }
+        while let first = media.first, first == 0x20 || first == 0x09 { media = media.dropFirst() }
+        guard media.count == type.utf8.count else { return false }
+        return zip(media, type.utf8).allSatisfy { byte, expected in
+            (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected
+        }
     }
 
     /// A JSON object body for `/auth/*`: 415 unless `application/json`; nil for an empty body

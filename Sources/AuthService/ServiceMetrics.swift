@@ -2,10 +2,14 @@ import Foundation
 
 /// Counters and gauges in the Prometheus text format (version 0.0.4).
 public final class ServiceMetrics: @unchecked Sendable {
+    /// A metric name and its label pairs flattened as name, value, name, value…: hashing
+    /// them is cheap; escaping waits for `render()`.
     private struct Series: Hashable, Comparable {
         let name: String
-        let labels: String
-        static func < (a: Series, b: Series) -> Bool { (a.name, a.labels) < (b.name, b.labels) }
+        let labels: [String]
+        static func < (a: Series, b: Series) -> Bool {
+            (a.name, a.labels.joined(separator: "\u{0}")) < (b.name, b.labels.joined(separator: "\u{0}"))
+        }
     }
 
     private let lock = NSLock()
@@ -27,19 +31,20 @@ public final class ServiceMetrics: @unchecked Sendable {
 
     /// Adds `by` to a counter.
     public func increment(_ name: String, _ labels: [(String, String)] = [], by: Double = 1) {
-        let series = Series(name: name, labels: Self.render(labels))
+        let series = Series(name: name, labels: labels.flatMap { [$0.0, $0.1] })
         lock.withLock { counters[series, default: 0] += by }
     }
 
     /// Sets a gauge.
     public func set(_ name: String, _ value: Double, _ labels: [(String, String)] = []) {
-        let series = Series(name: name, labels: Self.render(labels))
+        let series = Series(name: name, labels: labels.flatMap { [$0.0, $0.1] })
         lock.withLock { gauges[series] = value }
     }
 
     /// A counter's value (tests).
     public func value(_ name: String, _ labels: [(String, String)] = []) -> Double {
-        lock.withLock { counters[Series(name: name, labels: Self.render(labels))] ?? gauges[Series(name: name, labels: Self.render(labels))] ?? 0 }
+        let series = Series(name: name, labels: labels.flatMap { [$0.0, $0.1] })
+        return lock.withLock { counters[series] ?? gauges[series] ?? 0 }
     }
 
     /// The exposition text.
@@ -51,13 +56,14 @@ public final class ServiceMetrics: @unchecked Sendable {
             if described.insert(series.name).inserted, let help = help[series.name] {
                 out += "# HELP \(series.name) \(help.text)\n# TYPE \(series.name) \(help.type)\n"
             }
-            out += "\(series.name)\(series.labels) \(value == value.rounded() ? String(Int64(value)) : String(value))\n"
+            out += "\(series.name)\(Self.render(series.labels)) \(value == value.rounded() ? String(Int64(value)) : String(value))\n"
         }
         return out
     }
 
-    private static func render(_ labels: [(String, String)]) -> String {
-        guard !labels.isEmpty else { return "" }
+    private static func render(_ flat: [String]) -> String {
+        guard !flat.isEmpty else { return "" }
+        let labels = stride(from: 0, to: flat.count - 1, by: 2).map { (flat[$0], flat[$0 + 1]) }
         let body = labels.map { name, value in
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n")

@@ -22,6 +22,8 @@ public final class SessionService: Sendable {
     private let clients: ClientAuthenticator
     private let storePool: BlockingPool
     private let passwordPool: BlockingPool
+    private let rotations: RotationBatcher
+    private let userStates = UserStateCache()
     private let logger: Logger
     private let clock: @Sendable () -> Double
 
@@ -41,6 +43,7 @@ public final class SessionService: Sendable {
         clients = try ClientAuthenticator()
         storePool = BlockingPool(label: "sessiond.store", width: 8)
         passwordPool = BlockingPool(label: "sessiond.password", width: configuration.passwordCheckConcurrency)
+        rotations = RotationBatcher(store: store)
     }
 
     /// Runs `body` against the store on the store pool, mapping store failures.
@@ -113,8 +116,12 @@ public final class SessionService: Sendable {
         let successorHash = RefreshTokenMinter.hash(successor)
         let now = clock()
         let policy = configuration.refreshPolicy
-        let outcome = try await withStore { store throws(StoreError) in
-            try store.rotateRefreshToken(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy)
+        let outcome: RotationOutcome
+        switch await rotations.rotate(RotationRequest(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy)) {
+        case .success(let result): outcome = result
+        case .failure(let error):
+            logger.error("store failure", metadata: ["error": "\(error)"])
+            throw .store(error)
         }
         let session: SessionRecord
         switch outcome {
@@ -132,8 +139,14 @@ public final class SessionService: Sendable {
             metrics.increment("sessiond_refreshes_total", [("result", "invalid")])
             throw .invalidGrant("refresh token is not valid")
         }
-        let user = try await withStore { store throws(StoreError) in try store.user(named: session.user) }
-        guard let user, !user.disabled else {
+        var usable = userStates.usable(session.user, now: now)
+        if usable == nil {
+            let name = session.user
+            let user = try await withStore { store throws(StoreError) in try store.user(named: name) }
+            usable = user.map { !$0.disabled } ?? false
+            userStates.remember(session.user, usable: usable ?? false, now: now)
+        }
+        guard usable == true else {
             metrics.increment("sessiond_refreshes_total", [("result", "disabled")])
             throw .invalidGrant("the user cannot log in")
         }

@@ -277,40 +277,68 @@ extension SQLiteSessionStore {
 
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
                                    policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
-        try write { db -> RotationOutcome in
-            // The token and its session in one lookup.
-            guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
-                    (Self.refreshToken(row, from: 13), Self.session(row))
-                }).first
-            else { return .unknownToken }
-            var session = found
-            switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
-            case .rotate:
-                try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
-                           [.real(now), .blob(successorHash), .blob(presentedHash)])
-                guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
-                try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
-                           [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
-                let movedIP = session.ip != ip
-                session = session.rotated(at: now, ip: ip, policy: policy)
-                // Assigning ip rewrites its index entry even to the same value: only when it moved.
-                try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?\(movedIP ? ", ip = ?" : "") WHERE id = ?",
-                           [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations))]
-                               + (movedIP ? [.text(ip)] : []) + [.text(session.id)])
-                return .rotated(session)
-            case .replay:
-                return .replayedWithinGrace(session)
-            case .revokeFamily:
-                session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
-                try markRevoked(db, session)
-                try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
-                try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,
-                                               reason: "spent refresh token presented again",
-                                               detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
-                return .reuseDetected(session)
-            case .ended(let state):
-                return .sessionEnded(session, state)
+        try write { db in
+            try rotate(db, RotationRequest(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy))
+        }
+    }
+
+    /// Group commit: every rotation in one write transaction, each inside its own savepoint
+    /// so one failure rolls back only itself. Dirty index pages shared by the batch are
+    /// written to the WAL once per batch instead of once per rotation.
+    public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
+        try write { db in
+            try requests.map { request -> Result<RotationOutcome, StoreError> in
+                try db.execute("SAVEPOINT rotation")
+                do {
+                    let outcome = try rotate(db, request)
+                    try db.execute("RELEASE rotation")
+                    return .success(outcome)
+                } catch {
+                    try db.execute("ROLLBACK TO rotation")
+                    try db.execute("RELEASE rotation")
+                    if let storeError = error as? StoreError { return .failure(storeError) }
+                    if let sqliteError = error as? SQLiteError { return .failure(Self.describe(sqliteError, path: path)) }
+                    return .failure(.unusable("\(error)"))
+                }
             }
+        }
+    }
+
+    /// One rotation inside the caller's transaction.
+    private func rotate(_ db: SQLiteConnection, _ request: RotationRequest) throws -> RotationOutcome {
+        let (presentedHash, successorHash, ip, now, policy) = (request.presentedHash, request.successorHash, request.ip, request.at, request.policy)
+        // The token and its session in one lookup.
+        guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
+                (Self.refreshToken(row, from: 13), Self.session(row))
+            }).first
+        else { return .unknownToken }
+        var session = found
+        switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
+        case .rotate:
+            try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
+                       [.real(now), .blob(successorHash), .blob(presentedHash)])
+            guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
+            try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
+                       [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
+            let movedIP = session.ip != ip
+            session = session.rotated(at: now, ip: ip, policy: policy)
+            // Assigning ip rewrites its index entry even to the same value: only when it moved.
+            try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?\(movedIP ? ", ip = ?" : "") WHERE id = ?",
+                       [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations))]
+                           + (movedIP ? [.text(ip)] : []) + [.text(session.id)])
+            return .rotated(session)
+        case .replay:
+            return .replayedWithinGrace(session)
+        case .revokeFamily:
+            session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
+            try markRevoked(db, session)
+            try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
+            try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,
+                                           reason: "spent refresh token presented again",
+                                           detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
+            return .reuseDetected(session)
+        case .ended(let state):
+            return .sessionEnded(session, state)
         }
     }
 }

@@ -6,6 +6,36 @@ import SessionSQLite
 /// Refresh rotation through the store against a raw SQLite UPDATE+INSERT transaction, and
 /// the queries the console and verifiers run on a million-session store.
 enum StoreBenchmarks {
+    /// Rotations per second when the store commits `batchSize` presentations together
+    /// (`rotateRefreshTokens`, what sessiond does under load), one session each.
+    static func groupCommit(folder: String, batchSize: Int = 32) throws -> Double {
+        let path = folder + "/group-commit.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let store = try SQLiteSessionStore(path: path, create: true)
+        let now = Date().timeIntervalSince1970
+        var current: [[UInt8]] = []
+        for index in 0..<batchSize {
+            let token = SecureRandom.bytes(32)
+            try store.createSession(SessionRecord(id: "bench-\(index)", user: "alice", client: "web", ip: "203.0.113.1", userAgent: "bench",
+                                                  createdAt: now, lastUsedAt: now, expiresAt: now + 86_400, idleExpiresAt: now + 86_400),
+                                    refreshTokenHash: HashFunction.sha256.hash(token))
+            current.append(token)
+        }
+        let policy = RefreshPolicy()
+        let batches = try opsPerSecond(rounds: 3, seconds: 0.5) {
+            let next = (0..<batchSize).map { _ in SecureRandom.bytes(32) }
+            let requests = (0..<batchSize).map {
+                RotationRequest(presentedHash: HashFunction.sha256.hash(current[$0]), successorHash: HashFunction.sha256.hash(next[$0]),
+                                ip: "203.0.113.1", at: now, policy: policy)
+            }
+            for result in try store.rotateRefreshTokens(requests) {
+                guard case .success(.rotated) = result else { fatalError("rotation failed: \(result)") }
+            }
+            current = next
+        }
+        return batches * Double(batchSize)
+    }
+
     static func rotation(folder: String) throws -> (store: Double, raw: Double) {
         let path = folder + "/rotation.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

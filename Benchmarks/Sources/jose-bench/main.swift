@@ -59,6 +59,8 @@ print("- SessionVerifier on a repeated ES256 token (cache hit; exp and a \(verif
 print("\n## Store\n")
 let rotation = try StoreBenchmarks.rotation(folder: folder)
 print("- refresh rotation through the store: \(rate(rotation.store)); raw SQLite UPDATE+INSERT transaction: \(rate(rotation.raw)); ratio \(ratio(rotation.store, rotation.raw)) (target ≥ 0.7×) — \(verdict(rotation.store / rotation.raw, atLeast: 0.7))")
+let grouped = try StoreBenchmarks.groupCommit(folder: folder)
+print("- the same rotations group-committed 32 per transaction (what sessiond does under load): \(rate(grouped)) = \(ratio(grouped, rotation.raw)) the raw one-per-transaction baseline")
 let sessions = Int(ProcessInfo.processInfo.environment["BENCH_SESSIONS"] ?? "") ?? 1_000_000
 let (big, bigPath) = try StoreBenchmarks.seeded(folder: folder, sessions: sessions)
 print("\nQueries on \(sessions) sessions (best of 7):\n")

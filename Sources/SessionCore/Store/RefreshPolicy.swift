@@ -50,3 +50,20 @@ public enum RefreshDecision {
         case ended(SessionState)
     }
 }
+
+/// One refresh-token presentation, for `SessionStore.rotateRefreshTokens`.
+public struct RotationRequest: Sendable {
+    public var presentedHash: [UInt8]
+    public var successorHash: [UInt8]
+    public var ip: String
+    public var at: Double
+    public var policy: RefreshPolicy
+
+    public init(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double, policy: RefreshPolicy) {
+        self.presentedHash = presentedHash
+        self.successorHash = successorHash
+        self.ip = ip
+        self.at = at
+        self.policy = policy
+    }
+}

@@ -114,6 +114,9 @@ public protocol SessionStore: AnyObject, Sendable {
     /// grace, or detects reuse and revokes the family. One transaction.
     func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
                             policy: RefreshPolicy) throws(StoreError) -> RotationOutcome
+    /// Several presentations, in order, with the same outcome each would have alone; a store
+    /// may commit them together (group commit). Each result stands for its own request.
+    func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>]
 
     // MARK: Clients
     /// Adds a client; `.refused` when the id is taken.
@@ -153,4 +156,16 @@ public protocol SessionStore: AnyObject, Sendable {
     func appendAudit(_ entry: AuditEntry) throws(StoreError)
     /// Audit entries newest first (by time, then id), continuing after `before` when given.
     func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry]
+}
+
+extension SessionStore {
+    /// One transaction per presentation: for stores without group commit.
+    public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
+        requests.map { request in
+            Result { () throws(StoreError) -> RotationOutcome in
+                try rotateRefreshToken(presentedHash: request.presentedHash, successorHash: request.successorHash, ip: request.ip,
+                                       at: request.at, policy: request.policy)
+            }
+        }
+    }
 }

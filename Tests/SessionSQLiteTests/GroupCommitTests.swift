@@ -1,0 +1,38 @@
+import Foundation
+import SessionCore
+import Testing
+
+@Suite("group-committed rotations")
+struct GroupCommitTests {
+    @Test("a batch gives each presentation the outcome it would have alone, in order", arguments: StoreKind.allCases)
+    func batchMatchesSequential(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
+        let (a, tokenA) = try f.session(user: "alice")
+        let (b, tokenB) = try f.session(user: "bob")
+        let hash = { (bytes: [UInt8]) in HashFunction.sha256.hash(bytes) }
+        let successorA = SecureRandom.bytes(32)
+        let policy = RefreshPolicy()
+        let at = StoreFixture.now + 10
+        let requests = [
+            RotationRequest(presentedHash: hash(tokenA), successorHash: hash(successorA), ip: "198.51.100.1", at: at, policy: policy),
+            // The same token again in the same batch: theft, exactly as if it came second alone.
+            RotationRequest(presentedHash: hash(tokenA), successorHash: hash(SecureRandom.bytes(32)), ip: "203.0.113.66", at: at, policy: policy),
+            RotationRequest(presentedHash: hash(tokenB), successorHash: hash(SecureRandom.bytes(32)), ip: "198.51.100.2", at: at, policy: policy),
+            RotationRequest(presentedHash: hash(SecureRandom.bytes(32)), successorHash: hash(SecureRandom.bytes(32)), ip: "x", at: at, policy: policy),
+        ]
+        let results = try f.store.rotateRefreshTokens(requests).map { try $0.get() }
+        #expect(results.count == 4)
+        guard case .rotated(let rotatedA) = results[0] else { Issue.record("first: \(results[0])"); return }
+        #expect(rotatedA.id == a.id && rotatedA.rotations == 1)
+        guard case .reuseDetected(let revoked) = results[1] else { Issue.record("second: \(results[1])"); return }
+        #expect(revoked.id == a.id)
+        guard case .rotated(let rotatedB) = results[2] else { Issue.record("third: \(results[2])"); return }
+        #expect(rotatedB.id == b.id)
+        #expect(results[3] == .unknownToken)
+        // Everything committed: a's family is revoked, b's successor is live.
+        #expect(try f.store.session(id: a.id)?.revokedAt != nil)
+        #expect(try f.store.session(id: b.id)?.revokedAt == nil)
+        #expect(try f.store.refreshHistory(sessionID: b.id).count == 2)
+        #expect(try f.store.auditEntries(limit: 10, before: nil).contains { $0.action == "refresh_reuse" && $0.target == a.id })
+    }
+}
