@@ -324,7 +324,8 @@ public final class SessionService: Sendable {
     public func revocations(after: Int64, wait: Double) async throws(OAuthError) -> RevocationFeedPage {
         let limit = 1_000
         var events = try await withStore { store throws(StoreError) in try store.revocations(after: after, limit: limit) }
-        if events.isEmpty, wait > 0 {
+        // Waiting is bounded too: past 10,000 parked followers, answer at once (they poll again).
+        if events.isEmpty, wait > 0, watcher.waiterCount < 10_000 {
             metrics.set("sessiond_revocation_feed_waiters", Double(watcher.waiterCount + 1))
             await watcher.wait(after: after, timeout: min(wait, configuration.maxFeedWait))
             events = try await withStore { store throws(StoreError) in try store.revocations(after: after, limit: limit) }
