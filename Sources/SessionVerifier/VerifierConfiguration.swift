@@ -21,7 +21,8 @@ public struct VerifierConfiguration: Sendable {
     public var audience: String?
     /// Algorithms accepted; nil accepts whatever fits a published key.
     public var algorithms: Set<JWSAlgorithm>?
-    /// Clock skew tolerated, in seconds.
+    /// Clock skew tolerated, in seconds (5 by default: the auth service sets `nbf` to the
+    /// second it signs, and a service whose clock runs a little behind must still accept it).
     public var leeway: Double
     /// Required header `typ` (RFC 9068: `at+jwt`); nil skips the check.
     public var type: String?
@@ -38,7 +39,7 @@ public struct VerifierConfiguration: Sendable {
     public var requestTimeout: Double
 
     public init(jwksURL: URL, revocationFeedURL: URL? = nil, issuer: String? = nil, audience: String? = nil,
-                algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 0, type: String? = "at+jwt",
+                algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 5, type: String? = "at+jwt",
                 unknownKidRefetchInterval: Double = 30, stalenessLimit: Double = 30,
                 staleFeedPolicy: StaleFeedPolicy = .failClosed, feedWait: Double = 20,
                 cacheCapacity: Int = 10_000, requestTimeout: Double = 5) {

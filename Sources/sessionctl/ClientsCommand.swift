@@ -34,8 +34,7 @@ struct ClientsAdd: ParsableCommand {
     func run() throws {
         let secret = secretStdin ? try CommandInput.secretFromStandardInput(what: "secret") : SecureRandom.identifier(byteCount: 32)
         let db = try store.open(create: true)
-        let hash: String
-        do { hash = try PasswordHasher.standard.hash(secret) } catch { throw usageError("secret hashing failed: \(error)") }
+        let hash = try CommandInput.storedHash(of: secret, what: "secret")
         let now = SystemClock.now()
         try withStore { try db.addClient(ClientRecord(id: clientID, secretHash: hash, createdAt: now),
                                          audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now)) }

@@ -51,6 +51,11 @@ enum CommandInput {
         return secret
     }
 
+    /// The stored (scrypt) form of a password or client secret; exit 64 if hashing fails.
+    static func storedHash(of secret: String, what: String) throws -> String {
+        do { return try PasswordHasher.standard.hash(secret) } catch { throw usageError("\(what) hashing failed: \(error)") }
+    }
+
     /// Reads standard input up to `limit` bytes (plus one, to tell "more" from "exactly").
     static func readStandardInput(limit: Int) -> String {
         var data = Data()

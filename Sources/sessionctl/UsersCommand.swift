@@ -30,8 +30,7 @@ struct UsersAdd: ParsableCommand {
     func run() throws {
         let password = try CommandInput.secretFromStandardInput(what: "password")
         let db = try store.open(create: true)
-        let hash: String
-        do { hash = try PasswordHasher.standard.hash(password) } catch { throw usageError("password hashing failed: \(error)") }
+        let hash = try CommandInput.storedHash(of: password, what: "password")
         let now = SystemClock.now()
         try withStore { try db.addUser(UserRecord(name: user, passwordHash: hash, createdAt: now),
                                        audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now)) }

@@ -59,7 +59,8 @@ final class ManualClock: @unchecked Sendable {
 struct TokenVerifierTests {
     let base = URL(string: "https://auth.test")!
 
-    func makeVerifier(_ fixture: ServiceFixture, fetcher: StubFetcher, clock: ManualClock = ManualClock(),
+    /// A verifier on the real clock, or on `clock` (made after the tokens it checks were issued).
+    func makeVerifier(_ fixture: ServiceFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
                       policy: StaleFeedPolicy = .failClosed, feed: Bool = true) -> TokenVerifier {
         var quiet = Logger(label: "verifier")
         quiet.logLevel = .critical
@@ -68,7 +69,15 @@ struct TokenVerifierTests {
                 jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
                 revocationFeedURL: feed ? base.appendingPathComponent("revocations") : nil,
                 issuer: ServiceFixture.issuer, audience: "sessions-api", stalenessLimit: 30, staleFeedPolicy: policy, feedWait: 1),
-            fetcher: fetcher, logger: quiet, clock: { clock.now })
+            fetcher: fetcher, logger: quiet, clock: { clock?.now ?? SystemClock.now() })
+    }
+
+    /// A started verifier following the fixture's keys and feed, and its fetcher.
+    func startedVerifier(_ fixture: ServiceFixture) async -> (TokenVerifier, StubFetcher) {
+        let fetcher = StubFetcher(store: fixture.store)
+        let verifier = makeVerifier(fixture, fetcher: fetcher)
+        await verifier.start()
+        return (verifier, fetcher)
     }
 
     func login(_ fixture: ServiceFixture, _ user: String = "alice") async throws -> IssuedTokens {
@@ -78,9 +87,7 @@ struct TokenVerifierTests {
     @Test("verifies the service's tokens with typ, iss and aud; refuses another audience")
     func verifies() async throws {
         let fixture = try await ServiceFixture()
-        let fetcher = StubFetcher(store: fixture.store)
-        let verifier = makeVerifier(fixture, fetcher: fetcher)
-        await verifier.start()
+        let (verifier, fetcher) = await startedVerifier(fixture)
         defer { verifier.stop() }
         let tokens = try await login(fixture)
         let token = try await verifier.verify(tokens.accessToken)
@@ -102,9 +109,7 @@ struct TokenVerifierTests {
     @Test("a repeated token is a cache hit, but a revocation learned from the feed still refuses it")
     func cacheHonoursRevocation() async throws {
         let fixture = try await ServiceFixture()
-        let fetcher = StubFetcher(store: fixture.store)
-        let verifier = makeVerifier(fixture, fetcher: fetcher)
-        await verifier.start()
+        let (verifier, fetcher) = await startedVerifier(fixture)
         defer { verifier.stop() }
         let tokens = try await login(fixture)
         for _ in 0..<100 { _ = try await verifier.verify(tokens.accessToken) }
@@ -219,13 +224,13 @@ struct TokenVerifierTests {
     @Test("the cache honours exp: an expired cached token is refused")
     func cacheHonoursExpiry() async throws {
         let fixture = try await ServiceFixture()
+        let tokens = try await login(fixture)
         let fetcher = StubFetcher(store: fixture.store)
         let clock = ManualClock()
         let verifier = makeVerifier(fixture, fetcher: fetcher, clock: clock, feed: false)
         await verifier.start()
-        let tokens = try await login(fixture)
         _ = try await verifier.verify(tokens.accessToken)
-        clock.advance(301)
+        clock.advance(310)  // past exp and the 5 s default leeway
         do {
             _ = try await verifier.verify(tokens.accessToken)
             Issue.record("an expired token was accepted from the cache")
