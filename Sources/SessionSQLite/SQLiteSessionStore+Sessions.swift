@@ -288,14 +288,15 @@ extension SQLiteSessionStore {
     public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
         try write { db in
             try requests.map { request -> Result<RotationOutcome, StoreError> in
-                try db.execute("SAVEPOINT rotation")
+                // Prepared once (the statement cache), not parsed per presentation.
+                try db.run("SAVEPOINT rotation")
                 do {
                     let outcome = try rotate(db, request)
-                    try db.execute("RELEASE rotation")
+                    try db.run("RELEASE rotation")
                     return .success(outcome)
                 } catch {
-                    try db.execute("ROLLBACK TO rotation")
-                    try db.execute("RELEASE rotation")
+                    try db.run("ROLLBACK TO rotation")
+                    try db.run("RELEASE rotation")
                     if let storeError = error as? StoreError { return .failure(storeError) }
                     if let sqliteError = error as? SQLiteError { return .failure(Self.describe(sqliteError, path: path)) }
                     return .failure(.unusable("\(error)"))
