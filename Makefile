@@ -1,6 +1,6 @@
 # sessions: JWT session management. `make demo` and `make test` do all the set-up.
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libncursesw5-dev tmux
+APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libncursesw5-dev libcurl4 tmux
 PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
