@@ -52,7 +52,9 @@ public final class TokenVerifier: @unchecked Sendable {
 
     /// Fetches the keys and the feed once, then follows the feed in the background until
     /// `stop()`. Failures are logged, not thrown: verification reports them per token.
+    /// Calling it again while following does nothing.
     public func start() async {
+        guard lock.withLock({ follower == nil }) else { return }
         await refreshKeys()
         guard configuration.revocationFeedURL != nil else { return }
         _ = await pollFeed(wait: 0)
@@ -67,7 +69,12 @@ public final class TokenVerifier: @unchecked Sendable {
                 }
             }
         }
-        lock.withLock { follower = task }
+        let duplicate: Bool = lock.withLock {
+            if follower != nil { return true }
+            follower = task
+            return false
+        }
+        if duplicate { task.cancel() }
     }
 
     /// Stops following the feed.
