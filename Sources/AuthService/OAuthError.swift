@@ -35,9 +35,7 @@ public struct OAuthError: Error, HTTPResponseError, Equatable {
     /// A store failure, as the client should see it: busy → 503, anything else → 500
     /// (logged by the caller, never shown).
     static func store(_ error: StoreError) -> OAuthError {
-        if case .unusable(let message) = error, message.contains("locked") || message.contains("busy") {
-            return .unavailable("the store is busy; retry")
-        }
+        if case .busy = error { return .unavailable("the store is busy; retry") }
         return .serverError()
     }
 

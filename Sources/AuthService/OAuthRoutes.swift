@@ -15,14 +15,14 @@ struct OAuthRoutes {
     private func introspect(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let (form, _) = try await authenticated(request, context)
         guard let token = form["token"], !token.isEmpty else { throw .invalidRequest("\"token\" is required") }
-        let answer = try await service.introspect(token: token, hint: form["token_type_hint"])
+        let answer = try await service.introspect(token: token)
         return JSONResponse.make(answer, headers: [.cacheControl: "no-store"])
     }
 
     private func revoke(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let (form, client) = try await authenticated(request, context)
         guard let token = form["token"], !token.isEmpty else { throw .invalidRequest("\"token\" is required") }
-        try await service.revoke(token: token, hint: form["token_type_hint"], client: client)
+        try await service.revoke(token: token, client: client)
         return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
 

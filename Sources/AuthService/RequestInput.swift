@@ -42,10 +42,8 @@ enum RequestInput {
         guard contentType(request, is: "application/json") else {
             throw OAuthError(.unsupportedMediaType, "invalid_request", "Content-Type must be application/json")
         }
-        if bytes.isEmpty {
-            if allowEmpty { return nil }
-            throw .invalidRequest("a JSON object body is required")
-        }
+        // An empty body that was allowed has returned above.
+        if bytes.isEmpty { throw .invalidRequest("a JSON object body is required") }
         do {
             return try JSONReader.parseObject(bytes)
         } catch {

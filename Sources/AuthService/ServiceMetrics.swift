@@ -41,12 +41,6 @@ public final class ServiceMetrics: @unchecked Sendable {
         lock.withLock { gauges[series] = value }
     }
 
-    /// A counter's value (tests).
-    public func value(_ name: String, _ labels: [(String, String)] = []) -> Double {
-        let series = Series(name: name, labels: labels.flatMap { [$0.0, $0.1] })
-        return lock.withLock { counters[series] ?? gauges[series] ?? 0 }
-    }
-
     /// The exposition text.
     public func render() -> String {
         let (c, g) = lock.withLock { (counters, gauges) }

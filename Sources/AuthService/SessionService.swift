@@ -256,52 +256,41 @@ public final class SessionService: Sendable {
         return id
     }
 
-    /// RFC 7662: the token's state for an authenticated client.
-    public func introspect(token: String, hint: String?) async throws(OAuthError) -> JSONObject {
+    /// RFC 7662: the token's state for an authenticated client. The token's shape tells a
+    /// refresh token (43 base64url characters) from a JWT, so `token_type_hint` is not needed
+    /// and a wrong hint cannot hide a live token.
+    public func introspect(token: String) async throws(OAuthError) -> JSONObject {
         let now = clock()
-        var response = JSONObject()
-        func active(_ object: inout JSONObject) { object["active"] = .bool(true) }
-        let tryRefreshFirst = hint == "refresh_token"
-        if tryRefreshFirst, let owner = try await liveRefreshSession(token, now: now) {
-            active(&response)
-            return Self.refreshIntrospection(owner, into: response)
-        }
-        if let verified = try await verifyOwnAccessToken(token, now: now) {
-            active(&response)
+        var response = JSONObject(["active": .bool(true)])
+        if let owner = try await liveRefreshSession(token, now: now) {
+            response["token_type"] = .string("refresh_token")
+            response["client_id"] = .string(owner.session.client)
+            response["username"] = .string(owner.session.user)
+            response["sub"] = .string(owner.session.user)
+            response["sid"] = .string(owner.session.id)
+            response["iat"] = .number(JSONNumber(owner.token.issuedAt.rounded(.down)))
+            response["exp"] = .number(JSONNumber(min(owner.session.expiresAt, owner.session.idleExpiresAt).rounded(.down)))
+        } else if let verified = try await verifyOwnAccessToken(token, now: now) {
             for name in ["scope", "client_id", "sub", "aud", "iss", "exp", "iat", "nbf", "jti", "sid"] {
                 if let value = verified.claims[name] { response[name] = value }
             }
             response["username"] = verified.claims["sub"]
             response["token_type"] = .string("Bearer")
-            metrics.increment("sessiond_oauth_requests_total", [("endpoint", "introspect"), ("result", "active")])
-            return response
+        } else {
+            response = JSONObject(["active": .bool(false)])
         }
-        if !tryRefreshFirst, let owner = try await liveRefreshSession(token, now: now) {
-            active(&response)
-            return Self.refreshIntrospection(owner, into: response)
-        }
-        metrics.increment("sessiond_oauth_requests_total", [("endpoint", "introspect"), ("result", "inactive")])
-        return JSONObject(["active": .bool(false)])
-    }
-
-    private static func refreshIntrospection(_ owner: RefreshTokenOwner, into base: JSONObject) -> JSONObject {
-        var response = base
-        response["token_type"] = .string("refresh_token")
-        response["client_id"] = .string(owner.session.client)
-        response["username"] = .string(owner.session.user)
-        response["sub"] = .string(owner.session.user)
-        response["sid"] = .string(owner.session.id)
-        response["iat"] = .number(JSONNumber(owner.token.issuedAt.rounded(.down)))
-        response["exp"] = .number(JSONNumber(min(owner.session.expiresAt, owner.session.idleExpiresAt).rounded(.down)))
+        let active = response["active"] == .bool(true)
+        metrics.increment("sessiond_oauth_requests_total", [("endpoint", "introspect"), ("result", active ? "active" : "inactive")])
         return response
     }
 
-    /// RFC 7009: revokes a refresh token's session or an access token's `jti`. Unknown or
-    /// invalid tokens are not an error (the answer is 200 either way).
-    public func revoke(token: String, hint: String?, client: String) async throws(OAuthError) {
+    /// RFC 7009: revokes a refresh token's session or an access token's `jti`, whatever the
+    /// hint said (§2.1: the search extends to every token type). Unknown or invalid tokens
+    /// are not an error (the answer is 200 either way).
+    public func revoke(token: String, client: String) async throws(OAuthError) {
         let now = clock()
         let audit = AuditContext(actor: "client:\(client)", reason: "oauth revocation (RFC 7009)", at: now)
-        if hint != "access_token", let owner = try await liveRefreshSession(token, now: now) {
+        if let owner = try await liveRefreshSession(token, now: now) {
             let sid = owner.session.id
             try await withStore { store throws(StoreError) in _ = try store.revokeSessions(ids: [sid], audit: audit) }
             metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "refresh_token")])
@@ -328,6 +317,7 @@ public final class SessionService: Sendable {
         if events.isEmpty, wait > 0, watcher.waiterCount < 10_000 {
             metrics.set("sessiond_revocation_feed_waiters", Double(watcher.waiterCount + 1))
             await watcher.wait(after: after, timeout: min(wait, configuration.maxFeedWait))
+            metrics.set("sessiond_revocation_feed_waiters", Double(watcher.waiterCount))
             events = try await withStore { store throws(StoreError) in try store.revocations(after: after, limit: limit) }
         }
         return RevocationFeedPage(events: events, next: events.last?.sequence ?? after)

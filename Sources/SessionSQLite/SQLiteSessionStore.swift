@@ -104,7 +104,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         if error.isNotADatabase { return .unusable("\(path) is not a SQLite database") }
         if error.isCorrupt { return .unusable("store \(path) is corrupt (\(error.message))") }
         if error.isReadOnly { return .unusable("store \(path) is read-only (sessionctl needs write access)") }
-        if error.isBusy { return .unusable("store \(path) is locked by another process; try again") }
+        if error.isBusy { return .busy("store \(path) is locked by another process; try again") }
         if error.isCannotOpen { return .unusable("cannot open store \(path): \(error.message)") }
         return .unusable("store \(path): \(error.message)")
     }

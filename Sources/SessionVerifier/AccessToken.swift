@@ -14,8 +14,8 @@ public final class AccessToken: Sendable {
     /// `iat`, `exp` (seconds since the epoch).
     public let issuedAt: Double?
     public let expiresAt: Double
-    /// The `kid` of the key that verified it.
-    public let keyID: String?
+    /// The `kid` of the key that verified it (the header's `kid`, when it names one).
+    public let keyID: String
     /// Every claim.
     public let claims: JSONObject
 
@@ -33,7 +33,7 @@ public final class AccessToken: Sendable {
         clientID = verified.claims["client_id"]?.stringValue
         issuedAt = verified.claims["iat"]?.doubleValue
         expiresAt = exp
-        keyID = verified.header["kid"]?.stringValue ?? verified.key.kid
+        keyID = verified.key.kid
         claims = verified.claims
     }
 

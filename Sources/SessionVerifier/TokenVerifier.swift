@@ -55,9 +55,8 @@ public final class TokenVerifier: @unchecked Sendable {
     /// Calling it again while following does nothing.
     public func start() async {
         guard lock.withLock({ follower == nil }) else { return }
-        await refreshKeys()
+        await synchronize()
         guard configuration.revocationFeedURL != nil else { return }
-        _ = await pollFeed(wait: 0)
         let task = Task { [weak self] in
             var failures = 0
             while !Task.isCancelled, let self {
@@ -75,6 +74,13 @@ public final class TokenVerifier: @unchecked Sendable {
             return false
         }
         if duplicate { task.cancel() }
+    }
+
+    /// Fetches the keys and, when configured, the whole feed once, without following it:
+    /// for one-shot checks such as `sessionctl token verify --jwks URL`.
+    public func synchronize() async {
+        await refreshKeys()
+        if configuration.revocationFeedURL != nil { _ = await pollFeed(wait: 0) }
     }
 
     /// Stops following the feed.

@@ -21,8 +21,6 @@ struct VerifiedTokenCache {
         order.reserveCapacity(capacity)
     }
 
-    var count: Int { entries.count }
-
     subscript(digest: TokenDigest) -> Entry? { entries[digest] }
 
     mutating func insert(_ token: AccessToken, for digest: TokenDigest, generation: UInt64) {

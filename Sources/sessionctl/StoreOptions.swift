@@ -81,7 +81,7 @@ func storeFailure(_ error: StoreError) -> ExitCode {
     case .refused(let message):
         printError("refused: \(message)")
         return ExitStatus.rejected
-    case .unusable(let message):
+    case .unusable(let message), .busy(let message):
         printError("error: \(message)")
         return ExitStatus.usage
     }

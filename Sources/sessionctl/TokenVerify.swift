@@ -126,13 +126,12 @@ struct TokenVerify: AsyncParsableCommand {
             jwksURL: jwks, revocationFeedURL: feedURL.flatMap(Self.httpURL), issuer: issuer, audience: audience,
             algorithms: options.algorithms, leeway: leeway, type: typ, cacheCapacity: 0)
         let verifier = TokenVerifier(configuration: configuration, logger: quiet)
-        await verifier.start()
-        verifier.stop()
+        await verifier.synchronize()
         if let feedURL, verifier.revocationState.syncedAt == nil { throw usageError("cannot read the revocation feed \(feedURL)") }
         let text = CommandInput.argumentOrStdin(token)
         do {
             let accepted = try await verifier.verify(text)
-            report(claims: accepted.claims, signedBy: "signature by key \(accepted.keyID ?? "?") from \(jwks.absoluteString)")
+            report(claims: accepted.claims, signedBy: "signature by key \(accepted.keyID) from \(jwks.absoluteString)")
         } catch {
             switch error {
             case .rejected(let rejection): throw reject(rejection)

@@ -74,4 +74,16 @@ struct OAuthEndpointTests {
             #expect(audit.contains { $0.actor == "client:reporting" })
         }
     }
+
+    @Test("a wrong token_type_hint does not hide a token (RFC 7009 §2.1)")
+    func wrongHint() async throws {
+        let fixture = try await ServiceFixture()
+        try await fixture.test { client in
+            let tokens = try await client.login()
+            let revoked = try await client.postForm("/oauth/revoke", "token=\(tokens.string("refresh_token"))&token_type_hint=access_token",
+                                                    basic: credentials)
+            #expect(revoked.status == .ok)
+            #expect(try fixture.store.session(id: tokens.string("session_id"))?.revokedAt != nil)
+        }
+    }
 }

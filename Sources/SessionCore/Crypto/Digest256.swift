@@ -35,11 +35,6 @@ public struct Digest256: Hashable, Sendable {
         self.d = d
     }
 
-    /// The bytes, big-endian, as SHA-256 defines them.
-    public var bytes: [UInt8] {
-        [a, b, c, d].flatMap { word in (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> (UInt64($0) * 8)) } }
-    }
-
     /// One word is enough: the digest is already uniform.
     public func hash(into hasher: inout Hasher) { hasher.combine(a) }
 }

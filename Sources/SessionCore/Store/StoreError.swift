@@ -1,5 +1,5 @@
 /// Why a store operation failed. The command line maps `notFound` and `refused` to exit 1
-/// and `unusable` to exit 64.
+/// and `unusable` and `busy` to exit 64; the service answers `busy` with 503.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The named object does not exist.
     case notFound(String)
@@ -9,10 +9,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database cannot be used: missing folder, not SQLite, corrupt, read-only,
     /// a schema newer than this program, an unreadable key-encryption key.
     case unusable(String)
+    /// Another writer held the lock past the busy timeout: the same request may succeed later.
+    case busy(String)
 
     public var description: String {
         switch self {
-        case .notFound(let message), .refused(let message), .unusable(let message): message
+        case .notFound(let message), .refused(let message), .unusable(let message), .busy(let message): message
         }
     }
 }
