@@ -186,8 +186,8 @@ public final class SessionService: Sendable {
     // MARK: Access tokens we issued
 
     /// Verifies an access token of ours (signature, `typ`, `iss`, `aud`, times) and asks the
-    /// store whether it is revoked; nil when it is not valid now.
-    func verifyOwnAccessToken(_ token: String, now: Double) async throws(OAuthError) -> VerifiedToken? {
+    /// store whether it is revoked: its claims, or nil when it is not valid now.
+    func verifyOwnAccessToken(_ token: String, now: Double) async throws(OAuthError) -> JSONObject? {
         let options = VerificationOptions(issuer: configuration.issuer, audience: configuration.audience, type: "at+jwt")
         guard let verified = try? JWSVerifier.verify(token, keys: keys.current.verification, options: options, now: now) else { return nil }
         let claims = verified.claims
@@ -196,7 +196,7 @@ public final class SessionService: Sendable {
             try store.revocationVerdict(sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
                                         user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: kid)
         }
-        return verdict == nil ? verified : nil
+        return verdict == nil ? claims : nil
     }
 
     /// The live (unspent, session active) refresh token's session, or nil.
@@ -215,10 +215,10 @@ public final class SessionService: Sendable {
         let now = clock()
         var sessionID: String?
         var user = ""
-        if let accessToken, let verified = try await verifyOwnAccessToken(accessToken, now: now),
-           let sid = verified.claims["sid"]?.stringValue {
+        if let accessToken, let claims = try await verifyOwnAccessToken(accessToken, now: now),
+           let sid = claims["sid"]?.stringValue {
             sessionID = sid
-            user = verified.claims["sub"]?.stringValue ?? ""
+            user = claims["sub"]?.stringValue ?? ""
         } else if let refreshToken, let owner = try await liveRefreshSession(refreshToken, now: now) {
             sessionID = owner.session.id
             user = owner.session.user
@@ -270,11 +270,11 @@ public final class SessionService: Sendable {
             response["sid"] = .string(owner.session.id)
             response["iat"] = .number(JSONNumber(owner.token.issuedAt.rounded(.down)))
             response["exp"] = .number(JSONNumber(min(owner.session.expiresAt, owner.session.idleExpiresAt).rounded(.down)))
-        } else if let verified = try await verifyOwnAccessToken(token, now: now) {
+        } else if let claims = try await verifyOwnAccessToken(token, now: now) {
             for name in ["scope", "client_id", "sub", "aud", "iss", "exp", "iat", "nbf", "jti", "sid"] {
-                if let value = verified.claims[name] { response[name] = value }
+                if let value = claims[name] { response[name] = value }
             }
-            response["username"] = verified.claims["sub"]
+            response["username"] = claims["sub"]
             response["token_type"] = .string("Bearer")
         } else {
             response = JSONObject(["active": .bool(false)])
@@ -297,8 +297,8 @@ public final class SessionService: Sendable {
             noteRevocation()
             return
         }
-        if let verified = try await verifyOwnAccessToken(token, now: now), let jti = verified.claims["jti"]?.stringValue,
-           let exp = verified.claims["exp"]?.doubleValue {
+        if let claims = try await verifyOwnAccessToken(token, now: now), let jti = claims["jti"]?.stringValue,
+           let exp = claims["exp"]?.doubleValue {
             try await withStore { store throws(StoreError) in try store.revokeTokenID(jti, expiresAt: exp, audit: audit) }
             metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "access_token")])
             noteRevocation()

@@ -21,20 +21,21 @@ public final class AccessToken: Sendable {
 
     /// Reads the claims of a token the JOSE core verified; `missing_claim` without `sub`.
     init(verified: VerifiedToken) throws(TokenRejection) {
-        guard case .string(let subject)? = verified.claims["sub"], !subject.isEmpty else {
+        let claims = verified.claims
+        guard case .string(let subject)? = claims["sub"], !subject.isEmpty else {
             throw TokenRejection(.missingClaim, "claim \"sub\" is required in an access token")
         }
-        guard let exp = verified.claims["exp"]?.doubleValue else {
+        guard let exp = claims["exp"]?.doubleValue else {
             throw TokenRejection(.missingClaim, "claim \"exp\" is required")
         }
         self.subject = subject
-        sessionID = verified.claims["sid"]?.stringValue
-        tokenID = verified.claims["jti"]?.stringValue
-        clientID = verified.claims["client_id"]?.stringValue
-        issuedAt = verified.claims["iat"]?.doubleValue
+        sessionID = claims["sid"]?.stringValue
+        tokenID = claims["jti"]?.stringValue
+        clientID = claims["client_id"]?.stringValue
+        issuedAt = claims["iat"]?.doubleValue
         expiresAt = exp
         keyID = verified.key.kid
-        claims = verified.claims
+        self.claims = claims
     }
 
     /// Why this token is revoked under `denylist`, or nil.

@@ -55,6 +55,24 @@ struct JSONReaderTests {
         #expect(throws: JSONError.self) { try JSONReader.parse(text) }
     }
 
+    @Test("refuses every unescaped control character and accepts every other byte, wherever it sits in a long string")
+    func controlCharactersEverywhere() throws {
+        for offset in 0..<17 {
+            let before = Array(String(repeating: "p", count: offset).utf8), after = Array(" and some more plain text".utf8)
+            for byte in UInt8(0)..<0x20 {
+                let text = Array(#"{"a":""#.utf8) + before + [byte] + after + Array(#""}"#.utf8)
+                #expect(throws: JSONError.self, "byte \(byte) at \(offset)") { try JSONReader.parseObject(text) }
+            }
+            for byte in UInt8(0x20)..<0x80 where byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                let text = Array(#"{"a":""#.utf8) + before + [byte] + after + Array(#""}"#.utf8)
+                let value = try JSONReader.parseObject(text)["a"]?.stringValue
+                #expect(value.map { Array($0.utf8) } == before + [byte] + after, "byte \(byte) at \(offset)")
+            }
+            let quoted = Array(#"{"a":""#.utf8) + before + Array(#"\"x\\"#.utf8) + after + Array(#""}"#.utf8)
+            #expect(try JSONReader.parseObject(quoted)["a"]?.stringValue == String(decoding: before, as: UTF8.self) + "\"x\\" + String(decoding: after, as: UTF8.self))
+        }
+    }
+
     @Test("parseObject refuses a top-level value that is not an object", arguments: ["[]", "1", "\"s\"", "null", "true"])
     func notObject(_ text: String) {
         #expect(throws: JSONError.self) { try JSONReader.parseObject(Array(text.utf8)) }

@@ -267,4 +267,37 @@ struct VerificationRuleTests {
         #expect(throws: SigningRefusal.self) { try JWSSigner.sign(Support.claims(), key: es256, algorithm: .hs256) }
         #expect(throws: JOSEInputError.self) { try JWSKey(material: es256.material, algorithm: .rs256) }
     }
+
+    @Test("escaped spellings are the same names and values: \\u0065xp is exp, an escaped kid and issuer match")
+    func escapedSpellings() throws {
+        let exp = Int(Support.now)
+        // An expired exp spelled with an escape is still exp.
+        let expired = try Support.rawToken(header: #"{"alg":"HS256"}"#, payload: #"{"\u0065xp":\#(exp - 100)}"#, key: hs256, algorithm: .hs256)
+        #expect(Support.rejection(expired, keys: [hs256]) == .expired)
+        // exp twice, once escaped, is a duplicate.
+        let twice = try Support.rawToken(header: #"{"alg":"HS256"}"#, payload: #"{"exp":\#(exp + 100),"\u0065xp":\#(exp - 100)}"#, key: hs256, algorithm: .hs256)
+        #expect(Support.rejection(twice, keys: [hs256]) == .malformed)
+        // An issuer with an escaped slash matches the plain issuer; a kid with an escape matches its key.
+        let key = try JWSKey(material: hs256.material, algorithm: .hs256, kid: "k/1")
+        let escaped = try Support.rawToken(header: #"{"alg":"HS256","kid":"k\/1"}"#,
+                                           payload: #"{"iss":"https:\/\/auth.example","exp":\#(exp + 100)}"#, key: key, algorithm: .hs256)
+        #expect(Support.rejection(escaped, keys: [key], options: VerificationOptions(issuer: "https://auth.example")) == nil)
+        #expect(Support.rejection(escaped, keys: [key], options: VerificationOptions(issuer: "https://auth.example/")) == .badIssuer)
+        // A kid that differs only after unescaping is unknown.
+        let other = try Support.rawToken(header: #"{"alg":"HS256","kid":"k\/2"}"#, payload: #"{"exp":\#(exp + 100)}"#, key: key, algorithm: .hs256)
+        #expect(Support.rejection(other, keys: [key]) == .unknownKid)
+    }
+
+    @Test("a verified token's header and claims are exactly what the full reader reads")
+    func verifiedContents() throws {
+        let claims = Support.claims(["scope": .string("a b"), "n": .array([.number(JSONNumber(1)), .object(JSONObject(["x": .null]))])])
+        let token = try JWSSigner.sign(claims, key: es256, type: "at+jwt")
+        let verified = try JWSVerifier.verify(token, keys: JWKSet(keys: [es256]), options: VerificationOptions(type: "at+jwt"), now: Support.now)
+        #expect(verified.claims == claims)
+        #expect(verified.claims.names == claims.names)
+        #expect(verified.header["typ"]?.stringValue == "at+jwt")
+        #expect(verified.header["kid"]?.stringValue == es256.kid)
+        #expect(verified.key === es256)
+        #expect(verified.token == token)
+    }
 }

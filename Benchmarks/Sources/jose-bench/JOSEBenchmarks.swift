@@ -39,14 +39,6 @@ enum JOSEBenchmarks {
         ])
     }
 
-    static func run() async throws -> [Result] {
-        var results: [Result] = []
-        for algorithm in [JWSAlgorithm.hs256, .rs256, .ps256, .es256, .edDSA] {
-            results.append(try await run(algorithm))
-        }
-        return results
-    }
-
     static func run(_ algorithm: JWSAlgorithm) async throws -> Result {
         let key = try JWSKey.generate(algorithm, kid: "bench")
         let keys = JWKSet(keys: [key])

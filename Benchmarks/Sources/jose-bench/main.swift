@@ -17,29 +17,54 @@ if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "verifier" {
     print("SessionVerifier cached: \(rate(result.cached)); full verify: \(rate(result.fullVerify)); sha256: \(rate(result.sha256))")
     exit(0)
 }
-// `jose-bench profile ALG` only loops SessionCore's verify for ALG (for perf / callgrind).
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "profile", let algorithm = JWSAlgorithm(name: CommandLine.arguments[2]) {
+// `jose-bench profile ALG [sign]` only loops SessionCore's verify (or sign) for ALG (for perf / callgrind).
+if (3...4).contains(CommandLine.arguments.count), CommandLine.arguments[1] == "profile", let algorithm = JWSAlgorithm(name: CommandLine.arguments[2]) {
     let key = try JWSKey.generate(algorithm, kid: "bench")
     let keys = JWKSet(keys: [key])
-    let token = try JWSSigner.sign(JOSEBenchmarks.claims(), key: key, type: "JWT")
+    let claims = JOSEBenchmarks.claims()
+    let token = try JWSSigner.sign(claims, key: key, type: "JWT")
     let options = VerificationOptions(issuer: "https://auth.example", audience: "orders")
-    let measured = try opsPerSecond(rounds: 8, seconds: 0.5) { _ = try JWSVerifier.verify(token, keys: keys, options: options, now: JOSEBenchmarks.now) }
-    print("\(algorithm.rawValue) verify: \(rate(measured))")
+    if CommandLine.arguments.last == "sign" {
+        let measured = try opsPerSecond(rounds: 8, seconds: 0.5) { _ = try JWSSigner.sign(claims, key: key, type: "JWT") }
+        print("\(algorithm.rawValue) sign: \(rate(measured))")
+    } else {
+        let measured = try opsPerSecond(rounds: 8, seconds: 0.5) { _ = try JWSVerifier.verify(token, keys: keys, options: options, now: JOSEBenchmarks.now) }
+        print("\(algorithm.rawValue) verify: \(rate(measured))")
+    }
+    exit(0)
+}
+/// The JOSE rows for `algorithms`: sign and verify, raw OpenSSL · SessionCore · jwt-kit.
+func joseTable(_ algorithms: [JWSAlgorithm]) async throws -> [JOSEBenchmarks.Result] {
+    print(row(["alg", "op", "raw OpenSSL", "SessionCore", "jwt-kit", "ours ÷ raw", "ours ÷ jwt-kit"]))
+    print(row(["---", "---", "---:", "---:", "---:", "---:", "---:"]))
+    var results: [JOSEBenchmarks.Result] = []
+    for algorithm in algorithms {
+        let r = try await JOSEBenchmarks.run(algorithm)
+        print(row([r.algorithm, "sign", rate(r.rawSign), rate(r.oursSign), rate(r.kitSign), ratio(r.oursSign, r.rawSign), ratio(r.oursSign, r.kitSign)]))
+        print(row([r.algorithm, "verify", rate(r.rawVerify), rate(r.oursVerify), rate(r.kitVerify), ratio(r.oursVerify, r.rawVerify), ratio(r.oursVerify, r.kitVerify)]))
+        results.append(r)
+    }
+    return results
+}
+// `jose-bench jose ALG…` prints only the JOSE rows of those algorithms.
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "jose" {
+    _ = try await joseTable(CommandLine.arguments.dropFirst(2).compactMap { JWSAlgorithm(name: $0) })
     exit(0)
 }
 let folder = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? ".data"
+// `jose-bench rotation` runs only the refresh-rotation comparison.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "rotation" {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let rotation = try StoreBenchmarks.rotation(folder: folder)
+    print("store \(rate(rotation.store)); raw \(rate(rotation.raw)); \(ratio(rotation.store, rotation.raw))")
+    exit(0)
+}
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
 print("# Benchmarks (\(Timestamp.rfc3339(Date().timeIntervalSince1970)), \(machine), release build)\n")
 
 print("## JOSE: raw OpenSSL (the limit) · SessionCore · jwt-kit 5.8.0\n")
-print(row(["alg", "op", "raw OpenSSL", "SessionCore", "jwt-kit", "ours ÷ raw", "ours ÷ jwt-kit"]))
-print(row(["---", "---", "---:", "---:", "---:", "---:", "---:"]))
-let jose = try await JOSEBenchmarks.run()
-for r in jose {
-    print(row([r.algorithm, "sign", rate(r.rawSign), rate(r.oursSign), rate(r.kitSign), ratio(r.oursSign, r.rawSign), ratio(r.oursSign, r.kitSign)]))
-    print(row([r.algorithm, "verify", rate(r.rawVerify), rate(r.oursVerify), rate(r.kitVerify), ratio(r.oursVerify, r.rawVerify), ratio(r.oursVerify, r.kitVerify)]))
-}
+let jose = try await joseTable([.hs256, .rs256, .ps256, .es256, .edDSA])
 let hs = jose.first { $0.algorithm == "HS256" }!
 let rs = jose.first { $0.algorithm == "RS256" }!
 print("\nTargets:")

@@ -87,52 +87,62 @@ public enum Base64URL {
         return text.withUTF8 { decode(buffer: $0) }
     }
 
-    /// Decodes strict unpadded base64url from raw bytes.
-    public static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let count = input.count
+    /// The number of bytes `input` decodes to, or nil when no canonical encoding has its length.
+    static func decodedCount(_ count: Int) -> Int? {
         let remainder = count & 3
         if remainder == 1 { return nil }
-        let outCount = (count / 4) * 3 + (remainder == 0 ? 0 : remainder - 1)
+        return (count / 4) * 3 + (remainder == 0 ? 0 : remainder - 1)
+    }
+
+    /// Decodes strict unpadded base64url from raw bytes.
+    public static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let outCount = decodedCount(input.count) else { return nil }
         if outCount == 0 { return [] }
-        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
-            var failed = false
-            let out = [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
-                var i = 0
-                var o = 0
-                let fullEnd = count - remainder
-                while i < fullEnd {
-                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-                    let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
-                    if (a | b | c | d) & 0xC0 != 0 { failed = true; break }
-                    let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: v)
-                    i += 4
-                    o += 3
-                }
-                if !failed && remainder != 0 {
-                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-                    let c = remainder == 3 ? table[Int(input[i + 2])] : 0
-                    if (a | b | c) & 0xC0 != 0 {
-                        failed = true
-                    } else if remainder == 2 {
-                        // 12 bits carry 8: the low 4 bits of b must be zero.
-                        if b & 0x0F != 0 { failed = true } else { out[o] = a << 2 | b >> 4; o += 1 }
-                    } else {
-                        // 18 bits carry 16: the low 2 bits of c must be zero.
-                        if c & 0x03 != 0 {
-                            failed = true
-                        } else {
-                            out[o] = a << 2 | b >> 4
-                            out[o + 1] = (b & 0x0F) << 4 | c >> 2
-                            o += 2
-                        }
-                    }
-                }
-                initialized = failed ? 0 : o
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+            failed = !decode(input, into: out)
+            initialized = failed ? 0 : outCount
+        }
+        return failed ? nil : out
+    }
+
+    /// Decodes strict unpadded base64url into `out`, which holds exactly
+    /// `decodedCount(input.count)` bytes; false (with `out` unspecified) for anything that
+    /// is not a canonical encoding.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let count = input.count
+        let remainder = count & 3
+        guard remainder != 1, out.count == (count / 4) * 3 + (remainder == 0 ? 0 : remainder - 1) else { return false }
+        return decodeTable.withUnsafeBufferPointer { table -> Bool in
+            var i = 0
+            var o = 0
+            let fullEnd = count - remainder
+            while i < fullEnd {
+                let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+                let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+                if (a | b | c | d) & 0xC0 != 0 { return false }
+                let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: v)
+                i += 4
+                o += 3
             }
-            return failed ? nil : out
+            if remainder == 0 { return true }
+            let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+            let c = remainder == 3 ? table[Int(input[i + 2])] : 0
+            if (a | b | c) & 0xC0 != 0 { return false }
+            if remainder == 2 {
+                // 12 bits carry 8: the low 4 bits of b must be zero.
+                if b & 0x0F != 0 { return false }
+                out[o] = a << 2 | b >> 4
+            } else {
+                // 18 bits carry 16: the low 2 bits of c must be zero.
+                if c & 0x03 != 0 { return false }
+                out[o] = a << 2 | b >> 4
+                out[o + 1] = (b & 0x0F) << 4 | c >> 2
+            }
+            return true
         }
     }
 }

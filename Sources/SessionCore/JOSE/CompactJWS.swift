@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JWS in compact serialization (RFC 7515 §7.1), split and decoded but not verified.
 ///
 /// Parsing is strict: exactly three segments of canonical unpadded base64url, a header
@@ -31,23 +33,7 @@ public struct CompactJWS: Sendable {
 
     /// Splits and decodes token bytes whose size the caller already limited.
     public init(bytes: [UInt8]) throws(TokenRejection) {
-        var firstDot = -1
-        var secondDot = -1
-        var extraDot = false
-        bytes.withUnsafeBufferPointer { buffer in
-            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: ".") {
-                if firstDot < 0 {
-                    firstDot = index
-                } else if secondDot < 0 {
-                    secondDot = index
-                } else {
-                    extraDot = true
-                    return
-                }
-            }
-        }
-        if extraDot { throw TokenRejection(.malformed, "a compact JWS has exactly three segments") }
-        guard secondDot > 0 else { throw TokenRejection(.malformed, "a compact JWS has exactly three segments") }
+        let (firstDot, secondDot) = try bytes.withUnsafeBufferPointer { buffer throws(TokenRejection) in try Self.dots(buffer) }
         let decoded = bytes.withUnsafeBufferPointer { buffer in
             (Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[0..<firstDot])),
              Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[(firstDot + 1)..<secondDot])),
@@ -65,6 +51,20 @@ public struct CompactJWS: Sendable {
         self.signature = signature
         self.bytes = bytes
         self.signingInputCount = secondDot
+    }
+
+    /// Where the two dots of a compact JWS are: `malformed` unless there are exactly two
+    /// and the second is not the first byte.
+    static func dots(_ buffer: UnsafeBufferPointer<UInt8>) throws(TokenRejection) -> (Int, Int) {
+        guard let base = buffer.baseAddress else { throw TokenRejection(.malformed, "a compact JWS has exactly three segments") }
+        func next(after index: Int) -> Int? {
+            guard index < buffer.count, let found = memchr(base + index, Int32(UInt8(ascii: ".")), buffer.count - index) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let firstDot = next(after: 0), let secondDot = next(after: firstDot + 1), next(after: secondDot + 1) == nil else {
+            throw TokenRejection(.malformed, "a compact JWS has exactly three segments")
+        }
+        return (firstDot, secondDot)
     }
 
     /// The header's `alg` text. Throws `malformed` when it is absent or not a string.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a JSON text was refused.
 public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong, in a few words.
@@ -57,6 +59,25 @@ public struct JSONReader {
         return value
     }
 
+    /// Validates `buffer` as one JSON object by exactly the rules of `parse` (so it accepts
+    /// what `parseObject` accepts and refuses what it refuses) without building any value,
+    /// and calls `member` with each top-level member in order. Strings come as byte ranges
+    /// of `buffer`; nested objects and arrays are validated and passed as ranges. This is
+    /// the allocation-free path of token verification.
+    static func scanObject(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth,
+                           member: (ScannedString, ScannedValue) throws(JSONError) -> Void) throws(JSONError) {
+        var reader = JSONReader(input: buffer, maxDepth: maxDepth)
+        reader.skipWhitespace()
+        guard !reader.atEnd, buffer[reader.position] == UInt8(ascii: "{") else {
+            // Whatever it is, `parse` says why, or that it is not an object.
+            _ = try parse(buffer: buffer, maxDepth: maxDepth)
+            throw JSONError(message: "not a JSON object", offset: 0)
+        }
+        try reader.scanObject(depth: 1, member: member)
+        reader.skipWhitespace()
+        if reader.position != buffer.count { throw reader.error("unexpected data after the JSON value") }
+    }
+
     private let input: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private var position = 0
@@ -84,7 +105,7 @@ public struct JSONReader {
         switch input[position] {
         case UInt8(ascii: "{"): return .object(try readObject(depth: depth + 1))
         case UInt8(ascii: "["): return .array(try readArray(depth: depth + 1))
-        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "\""): return .string(decodeString(try scanString()))
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
@@ -115,7 +136,7 @@ public struct JSONReader {
             skipWhitespace()
             guard !atEnd, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let nameOffset = position
-            let name = try readString()
+            let name = decodeString(try scanString())
             for member in members where member.name == name {
                 throw JSONError(message: "duplicate member name \"\(JSONWriter.escapeForMessage(name))\"", offset: nameOffset)
             }
@@ -133,6 +154,90 @@ public struct JSONReader {
             default: throw error("expected ',' or '}'")
             }
         }
+    }
+
+    /// Validates an object without building it; `member` sees each member, duplicates refused.
+    private mutating func scanObject(depth: Int, member: (ScannedString, ScannedValue) throws(JSONError) -> Void) throws(JSONError) {
+        if depth > maxDepth { throw error("JSON nested deeper than \(maxDepth)") }
+        position += 1  // {
+        skipWhitespace()
+        if !atEnd && input[position] == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        // Member names seen so far, for the duplicate check: on the stack for small objects.
+        let capacity = min(input.count / 4 + 1, 64)
+        try withUnsafeTemporaryAllocation(of: ScannedString.self, capacity: capacity) { names throws(JSONError) in
+            var count = 0
+            var overflow: [ScannedString] = []
+            while true {
+                skipWhitespace()
+                guard !atEnd, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                let nameOffset = position
+                let name = try scanString()
+                let duplicate = names[..<count].contains { isSameString($0, name) } || overflow.contains { isSameString($0, name) }
+                if duplicate {
+                    throw JSONError(message: "duplicate member name \"\(JSONWriter.escapeForMessage(decodeString(name)))\"", offset: nameOffset)
+                }
+                if count < capacity { names.initializeElement(at: count, to: name); count += 1 } else { overflow.append(name) }
+                skipWhitespace()
+                guard !atEnd, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                position += 1
+                skipWhitespace()
+                try member(name, try scanValue(depth: depth))
+                skipWhitespace()
+                guard !atEnd else { throw error("unterminated object") }
+                switch input[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "}"): position += 1; return
+                default: throw error("expected ',' or '}'")
+                }
+            }
+        }
+    }
+
+    /// Validates one value without building it.
+    private mutating func scanValue(depth: Int) throws(JSONError) -> ScannedValue {
+        guard !atEnd else { throw error("unexpected end of JSON") }
+        let start = position
+        switch input[position] {
+        case UInt8(ascii: "{"):
+            try scanObject(depth: depth + 1) { _, _ in }
+            return .object(start..<position)
+        case UInt8(ascii: "["):
+            if depth + 1 > maxDepth { throw error("JSON nested deeper than \(maxDepth)") }
+            position += 1
+            skipWhitespace()
+            if !atEnd && input[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(start..<position)
+            }
+            while true {
+                skipWhitespace()
+                _ = try scanValue(depth: depth + 1)
+                skipWhitespace()
+                guard !atEnd else { throw error("unterminated array") }
+                switch input[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return .array(start..<position)
+                default: throw error("expected ',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""): return .string(try scanString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try scanNumber())
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// True when two scanned strings have the same text after unescaping.
+    private func isSameString(_ a: ScannedString, _ b: ScannedString) -> Bool {
+        if !a.hasEscapes && !b.hasEscapes {
+            return a.range.count == b.range.count && memcmp(input.baseAddress! + a.range.lowerBound, input.baseAddress! + b.range.lowerBound, a.range.count) == 0
+        }
+        return decodeString(a) == decodeString(b)
     }
 
     private mutating func readArray(depth: Int) throws(JSONError) -> [JSONValue] {
@@ -159,6 +264,13 @@ public struct JSONReader {
 
     private mutating func readNumber() throws(JSONError) -> JSONNumber {
         let start = position
+        let value = try scanNumber()
+        return JSONNumber(text: String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self), value: value)
+    }
+
+    /// Reads one number and returns its value: RFC 8259 syntax, finite.
+    private mutating func scanNumber() throws(JSONError) -> Double {
+        let start = position
         if input[position] == UInt8(ascii: "-") { position += 1 }
         guard !atEnd else { throw error("invalid number") }
         if input[position] == UInt8(ascii: "0") {
@@ -182,7 +294,6 @@ public struct JSONReader {
             guard !atEnd, isDigit(input[position]) else { throw error("invalid number") }
             while !atEnd && isDigit(input[position]) { position += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
         // Fast path: a plain integer of up to 15 digits is exact in a Double; no strtod.
         if isInteger, position - start <= 16 {
             var magnitude: Int64 = 0
@@ -190,89 +301,147 @@ public struct JSONReader {
                 magnitude = magnitude * 10 + Int64(input[index] - UInt8(ascii: "0"))
             }
             if magnitude < 1_000_000_000_000_000 {
-                return JSONNumber(text: text, value: Double(input[start] == UInt8(ascii: "-") ? -magnitude : magnitude))
+                return Double(input[start] == UInt8(ascii: "-") ? -magnitude : magnitude)
             }
         }
-        guard let value = Double(text), value.isFinite else {
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)), value.isFinite else {
             position = start
             throw error("number out of range")
         }
-        return JSONNumber(text: text, value: value)
+        return value
     }
 
     @inline(__always) private func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    private mutating func readString() throws(JSONError) -> String {
+    /// Reads one string, validating its UTF-8 and escapes, and returns where its contents
+    /// lie (between the quotes) without building it.
+    private mutating func scanString() throws(JSONError) -> ScannedString {
         position += 1  // opening quote
         let start = position
-        // Fast path: no escapes. Validate UTF-8 as we go.
+        var hasEscapes = false
         while position < input.count {
+            position = JSONReader.skipPlainASCII(input, from: position)
+            guard position < input.count else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
                 position += 1
-                return s
+                return ScannedString(range: start..<(position - 1), hasEscapes: hasEscapes)
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
-            if byte < 0x80 { position += 1 } else { try skipUTF8Sequence() }
-        }
-        guard position < input.count else { throw error("unterminated string") }
-        // Slow path: escapes present.
-        var bytes = [UInt8](UnsafeBufferPointer(rebasing: input[start..<position]))
-        while position < input.count {
-            let byte = input[position]
-            switch byte {
-            case UInt8(ascii: "\""):
+            if byte < 0x80 && byte != UInt8(ascii: "\\") {
                 position += 1
-                return String(decoding: bytes, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                position += 1
-                guard !atEnd else { throw error("unterminated escape") }
-                let escape = input[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""): bytes.append(0x22)
-                case UInt8(ascii: "\\"): bytes.append(0x5C)
-                case UInt8(ascii: "/"): bytes.append(0x2F)
-                case UInt8(ascii: "b"): bytes.append(0x08)
-                case UInt8(ascii: "f"): bytes.append(0x0C)
-                case UInt8(ascii: "n"): bytes.append(0x0A)
-                case UInt8(ascii: "r"): bytes.append(0x0D)
-                case UInt8(ascii: "t"): bytes.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try readHex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        guard input.count - position >= 6,
-                              input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
-                        else { throw error("lone surrogate escape") }
-                        position += 2
-                        let low = try readHex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw error("lone surrogate escape") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                        throw error("lone surrogate escape")
-                    }
-                    appendUTF8(scalar, to: &bytes)
-                default:
-                    position -= 1
-                    throw error("invalid escape")
+                continue
+            }
+            if byte >= 0x80 {
+                try skipUTF8Sequence()
+                continue
+            }
+            hasEscapes = true
+            position += 1
+            guard !atEnd else { throw error("unterminated escape") }
+            let escape = input[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"):
+                let scalar = try readHex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    guard input.count - position >= 6,
+                          input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
+                    else { throw error("lone surrogate escape") }
+                    position += 2
+                    let low = try readHex4()
+                    guard low >= 0xDC00 && low < 0xE000 else { throw error("lone surrogate escape") }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    throw error("lone surrogate escape")
                 }
             default:
-                if byte < 0x20 { throw error("control character in string") }
-                if byte < 0x80 {
-                    bytes.append(byte)
-                    position += 1
-                } else {
-                    let sequenceStart = position
-                    try skipUTF8Sequence()
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[sequenceStart..<position]))
-                }
+                position -= 1
+                throw error("invalid escape")
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The first index at or after `index` whose byte is not plain string text (a quote, a
+    /// backslash, a control character or a non-ASCII byte), eight bytes at a time.
+    @inline(__always)
+    static func skipPlainASCII(_ input: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        var index = index
+        let base = UnsafeRawPointer(input.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= input.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // A byte is special when it is < 0x20, == '"', == '\\' or >= 0x80 (SWAR zero-byte tests).
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let special = ((word &- ones &* 0x20) | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | word) & highs
+            if special != 0 { return index + (special.trailingZeroBitCount >> 3) }
+            index += 8
+        }
+        while index < input.count {
+            let byte = input[index]
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return index
+    }
+
+    /// The text of a string `scanString` accepted, escapes resolved.
+    func decodeString(_ scanned: ScannedString) -> String {
+        let contents = UnsafeBufferPointer(rebasing: input[scanned.range])
+        guard scanned.hasEscapes else { return String(decoding: contents, as: UTF8.self) }
+        return String(decoding: JSONReader.unescape(contents), as: UTF8.self)
+    }
+
+    /// The bytes of string contents that passed `scanString`, escapes resolved.
+    static func unescape(_ contents: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(contents.count)
+        var index = 0
+        func hex4(_ at: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for byte in contents[at..<(at + 4)] {
+                let digit: UInt8 = switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+                default: byte - UInt8(ascii: "A") + 10
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < contents.count {
+            let byte = contents[index]
+            guard byte == UInt8(ascii: "\\") else {
+                bytes.append(byte)
+                index += 1
+                continue
+            }
+            let escape = contents[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(index)
+                index += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(index + 2) - 0xDC00)
+                    index += 6
+                }
+                appendUTF8(scalar, to: &bytes)
+            default: bytes.append(escape)  // " \ /
+            }
+        }
+        return bytes
     }
 
     private mutating func readHex4() throws(JSONError) -> UInt32 {
@@ -293,7 +462,7 @@ public struct JSONReader {
         return value
     }
 
-    private func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
+    private static func appendUTF8(_ scalar: UInt32, to bytes: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:
             bytes.append(UInt8(scalar))
@@ -345,4 +514,44 @@ public struct JSONReader {
             throw error("invalid UTF-8")
         }
     }
+}
+
+/// Where a string's contents lie in the scanned buffer (between the quotes), and whether
+/// they hold escapes (and so differ from their text).
+struct ScannedString {
+    let range: Range<Int>
+    let hasEscapes: Bool
+
+    /// True when the string's text is exactly `bytes` (unescaping first when needed).
+    func equals(_ bytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let contents = UnsafeBufferPointer(rebasing: buffer[range])
+        if hasEscapes { return JSONReader.unescape(contents).elementsEqual(bytes) }
+        guard contents.count == bytes.count else { return false }
+        if bytes.count > 16 { return memcmp(contents.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        for index in 0..<bytes.count where contents[index] != bytes[index] { return false }
+        return true
+    }
+
+    /// True when the string's text is `literal` (ASCII), compared without building a String.
+    @inline(__always)
+    func `is`(_ literal: StaticString, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        equals(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount), in: buffer)
+    }
+
+    /// The string's text.
+    func text(in buffer: UnsafeBufferPointer<UInt8>) -> String {
+        let contents = UnsafeBufferPointer(rebasing: buffer[range])
+        if hasEscapes { return String(decoding: JSONReader.unescape(contents), as: UTF8.self) }
+        return String(decoding: contents, as: UTF8.self)
+    }
+}
+
+/// A value `JSONReader.scanObject` validated: scalars with their value, containers by range.
+enum ScannedValue {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(ScannedString)
+    case array(Range<Int>)
+    case object(Range<Int>)
 }

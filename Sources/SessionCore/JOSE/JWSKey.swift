@@ -15,6 +15,8 @@ public final class JWSKey: Sendable {
 
     /// The key id: the JWK's `kid`, or else its RFC 7638 thumbprint.
     public let kid: String
+    /// `kid` as UTF-8, for comparing with a token's header without building a String.
+    let kidBytes: [UInt8]
     /// The algorithm the key is bound to, when one is.
     public let algorithm: JWSAlgorithm?
     /// The `alg` spelling the key was given (`Ed25519` or `EdDSA`), used in headers.
@@ -45,6 +47,7 @@ public final class JWSKey: Sendable {
         self.algorithmName = algorithmName ?? bound?.rawValue
         self.material = material
         self.kid = kid ?? JWKThumbprint.thumbprint(of: material)
+        self.kidBytes = Array(self.kid.utf8)
         let candidates = bound.map { [$0] } ?? JWSAlgorithm.allCases.filter { Self.materialFits(material, $0) }
         do {
             switch material {
@@ -149,9 +152,7 @@ public final class JWSKey: Sendable {
         switch material {
         case .symmetric:
             guard let hash = algorithm.hash, let hmac = hmacKeys.first(where: { $0.hash == hash }) else { return false }
-            guard signature.count == hash.byteCount else { return false }
-            let expected = hmac.mac(input)
-            return expected.withUnsafeBytes { ConstantTime.equals($0, signature) }
+            return hmac.verify(signature, input: input)
         case .asymmetric:
             guard let context = contexts.first(where: { $0.algorithm == algorithm }) else { return false }
             if case .ecdsa(let curve) = algorithm.family {

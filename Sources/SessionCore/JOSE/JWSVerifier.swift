@@ -1,50 +1,85 @@
-/// A token that passed every check.
-public struct VerifiedToken: Sendable {
-    /// The protected header.
-    public let header: JSONObject
-    /// The claims.
-    public let claims: JSONObject
-    /// The algorithm it was signed with.
-    public let algorithm: JWSAlgorithm
-    /// The key that verified it.
-    public let key: JWSKey
-}
-
 /// Verifies compact JWS access tokens against a key set: DESIGN.md's "Token verification
 /// rules" (RFC 7515, 7518, 7519, 8725) in one synchronous call, with no actor hops.
 ///
 /// Keys come only from the given set: `jwk`, `jku`, `x5u` and `x5c` header members are
 /// never used. `alg: none`, in any spelling, never verifies.
+///
+/// The token is checked where it lies: segments are decoded into stack buffers and the
+/// header and claims are validated by `JSONReader.scanObject` (the same rules as the full
+/// reader) without building values, so a verification allocates nothing on its way to
+/// `VerifiedToken`, whose header and claims are parsed only when asked for.
 public enum JWSVerifier {
     /// Verifies `token` at time `now` (seconds since the epoch), or throws the first rule
     /// it breaks as a `TokenRejection`.
     public static func verify(_ token: String, keys: JWKSet, options: VerificationOptions = VerificationOptions(), now: Double) throws(TokenRejection) -> VerifiedToken {
-        let jws = try CompactJWS(token, maxBytes: options.maxTokenBytes)
-        return try verify(jws, keys: keys, options: options, now: now)
+        let count = token.utf8.count
+        if count > options.maxTokenBytes {
+            throw TokenRejection(.tokenTooLarge, "token is \(count) bytes, over the \(options.maxTokenBytes)-byte limit")
+        }
+        var verified: (JWSAlgorithm, JWSKey)?
+        var rejection: TokenRejection?
+        let check = { (bytes: UnsafeBufferPointer<UInt8>) in
+            do throws(TokenRejection) {
+                verified = try verify(bytes: bytes, keys: keys, options: options, now: now)
+            } catch {
+                rejection = error
+            }
+        }
+        if token.utf8.withContiguousStorageIfAvailable(check) == nil { Array(token.utf8).withUnsafeBufferPointer(check) }
+        guard let (algorithm, key) = verified else { throw rejection ?? TokenRejection(.malformed, "token could not be read") }
+        return VerifiedToken(token: token, algorithm: algorithm, key: key)
     }
 
     /// Verifies an already split token; see `verify(_:keys:options:now:)`.
     public static func verify(_ jws: CompactJWS, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> VerifiedToken {
-        let algorithm = try algorithm(of: jws)
-        if jws.header["crit"] != nil {
-            throw TokenRejection(.critUnsupported, "header \"crit\" names extensions this verifier does not support")
-        }
-        let key = try verifySignature(jws, algorithm: algorithm, keys: keys, options: options)
-        if let wanted = options.type {
-            guard let typ = jws.header["typ"]?.stringValue else { throw TokenRejection(.badType, "header has no \"typ\"; expected \"\(wanted)\"") }
-            guard normalizedType(typ) == normalizedType(wanted) else {
-                throw TokenRejection(.badType, "type \"\(JSONWriter.escapeForMessage(typ))\" is not \"\(wanted)\"")
+        try verify(String(decoding: jws.bytes, as: UTF8.self), keys: keys, options: options, now: now)
+    }
+
+    /// The whole check on the token's bytes: the algorithm and key that verified it.
+    @inline(__always)
+    private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> (JWSAlgorithm, JWSKey) {
+        let (firstDot, secondDot) = try CompactJWS.dots(bytes)
+        let headerText = UnsafeBufferPointer(rebasing: bytes[0..<firstDot])
+        let payloadText = UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
+        let signatureText = UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...])
+        return try withDecoded(headerText, empty: false, "header") { header throws(TokenRejection) in
+            try withDecoded(payloadText, empty: true, "payload") { payload throws(TokenRejection) in
+                try withDecoded(signatureText, empty: true, "signature") { signature throws(TokenRejection) in
+                    let fields = try HeaderFields(header)
+                    let algorithm = try fields.algorithm(in: header)
+                    if fields.crit { throw TokenRejection(.critUnsupported, "header \"crit\" names extensions this verifier does not support") }
+                    let key = try chooseKey(kid: fields.kid, in: header, algorithm: algorithm, keys: keys, options: options,
+                                            input: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<secondDot]),
+                                            signature: UnsafeRawBufferPointer(signature))
+                    if let wanted = options.type { try checkType(fields.typ, in: header, wanted: wanted) }
+                    try ClaimsValidator.validateScanned(payload, options: options, now: now)
+                    return (algorithm, key)
+                }
             }
         }
-        let claims = try jws.claims()
-        try ClaimsValidator.validate(claims, options: options, now: now)
-        return VerifiedToken(header: jws.header, claims: claims, algorithm: algorithm, key: key)
+    }
+
+    /// Decodes one base64url segment into a temporary buffer for `body`; `malformed` when it
+    /// is not canonical base64url (or empty where that is not allowed).
+    @inline(__always)
+    private static func withDecoded<R>(_ text: UnsafeBufferPointer<UInt8>, empty: Bool, _ name: String,
+                                       _ body: (UnsafeBufferPointer<UInt8>) throws(TokenRejection) -> R) throws(TokenRejection) -> R {
+        guard let count = Base64URL.decodedCount(text.count), empty || count > 0 else {
+            throw TokenRejection(.malformed, "\(name) is not base64url")
+        }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer throws(TokenRejection) -> R in
+            guard Base64URL.decode(text, into: buffer) else { throw TokenRejection(.malformed, "\(name) is not base64url") }
+            return try body(UnsafeBufferPointer(buffer))
+        }
     }
 
     /// The algorithm the header names. `none` in any case is `unsupported_alg`, as is any
     /// name this product does not implement.
     public static func algorithm(of jws: CompactJWS) throws(TokenRejection) -> JWSAlgorithm {
-        let name = try jws.algorithmName()
+        try algorithm(named: jws.algorithmName())
+    }
+
+    static func algorithm(named name: String) throws(TokenRejection) -> JWSAlgorithm {
         if name.lowercased() == "none" { throw TokenRejection(.unsupportedAlg, "alg \"none\" is never accepted") }
         guard let algorithm = JWSAlgorithm(name: name) else {
             throw TokenRejection(.unsupportedAlg, "alg \"\(JSONWriter.escapeForMessage(name))\" is not supported")
@@ -56,7 +91,33 @@ public enum JWSVerifier {
     /// `weak_key` or `bad_signature`, else the key that verified.
     public static func verifySignature(_ jws: CompactJWS, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions) throws(TokenRejection) -> JWSKey {
         let kid = try jws.keyID()
-        if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
+        return try jws.withSigningInput { input, signature in
+            Result { () throws(TokenRejection) -> JWSKey in
+                try chooseKey(kid: kid, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+            }
+        }.get()
+    }
+
+    /// `chooseKey` for a `kid` still in the scanned header, matched against key ids by bytes.
+    private static func chooseKey(kid: ScannedString?, in header: UnsafeBufferPointer<UInt8>, algorithm: JWSAlgorithm, keys: JWKSet,
+                                  options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
+        guard let kid else {
+            return try chooseKey(kidText: nil, matches: { _ in true }, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+        }
+        return try chooseKey(kidText: kid.text(in: header), matches: { key in key.kidBytes.withUnsafeBufferPointer { kid.equals($0, in: header) } },
+                             algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+    }
+
+    private static func chooseKey(kid: String?, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions,
+                                  input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
+        try chooseKey(kidText: kid, matches: { kid == nil || $0.kid == kid }, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+    }
+
+    /// The one key choice: `kidText` is the header's kid (nil when it has none, and then
+    /// every key `matches`), read only for messages.
+    private static func chooseKey(kidText: @autoclosure () -> String?, matches: (JWSKey) -> Bool, algorithm: JWSAlgorithm, keys: JWKSet,
+                                  options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
+        if !keys.keys.contains(where: matches), let kid = kidText() {
             throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
         }
         if let allowed = options.algorithms, !allowed.contains(algorithm) {
@@ -66,21 +127,29 @@ public enum JWSVerifier {
         // never used, only reported when nothing else fits.
         var weak: JWSKey?
         var triedStrong = false
-        for key in keys.keys where (kid == nil || key.kid == kid) && key.fits(algorithm) {
+        for key in keys.keys where matches(key) && key.fits(algorithm) {
             if key.isWeak(for: algorithm) {
                 weak = weak ?? key
                 continue
             }
             triedStrong = true
-            if jws.withSigningInput({ input, signature in key.verify(algorithm, signature: signature, input: input) }) { return key }
+            if key.verify(algorithm, signature: signature, input: input) { return key }
         }
         if !triedStrong, let weak {
             throw TokenRejection(.weakKey, "the key for \(algorithm.rawValue) is too weak (\(weak.summary))")
         }
         if !triedStrong {
-            throw TokenRejection(.algNotAllowed, "no \(kid == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
+            throw TokenRejection(.algNotAllowed, "no \(kidText() == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
         }
         throw TokenRejection(.badSignature, "signature does not verify")
+    }
+
+    private static func checkType(_ typ: ScannedValue?, in header: UnsafeBufferPointer<UInt8>, wanted: String) throws(TokenRejection) {
+        guard case .string(let scanned)? = typ else { throw TokenRejection(.badType, "header has no \"typ\"; expected \"\(wanted)\"") }
+        let typ = scanned.text(in: header)
+        guard normalizedType(typ) == normalizedType(wanted) else {
+            throw TokenRejection(.badType, "type \"\(JSONWriter.escapeForMessage(typ))\" is not \"\(wanted)\"")
+        }
     }
 
     /// `typ` compared case-insensitively, with any `application/` prefix removed
@@ -88,5 +157,48 @@ public enum JWSVerifier {
     static func normalizedType(_ type: String) -> String {
         let lower = type.lowercased()
         return lower.hasPrefix("application/") ? String(lower.dropFirst("application/".count)) : lower
+    }
+}
+
+/// The header members verification reads, found by one scan of the header.
+private struct HeaderFields {
+    var alg: ScannedValue?
+    var kidValue: ScannedValue?
+    var typ: ScannedValue?
+    var crit = false
+
+    /// Scans `header` (`malformed` unless it is a JSON object) for `alg`, `kid`, `typ` and `crit`.
+    init(_ header: UnsafeBufferPointer<UInt8>) throws(TokenRejection) {
+        do {
+            try JSONReader.scanObject(header) { name, value in
+                if name.is("alg", in: header) {
+                    alg = value
+                } else if name.is("kid", in: header) {
+                    kidValue = value
+                } else if name.is("typ", in: header) {
+                    typ = value
+                } else if name.is("crit", in: header) {
+                    crit = true
+                }
+            }
+        } catch {
+            throw TokenRejection(.malformed, "header is not a JSON object: \(error)")
+        }
+    }
+
+    /// The header's algorithm: `malformed` when `alg` is absent or not a string.
+    func algorithm(in header: UnsafeBufferPointer<UInt8>) throws(TokenRejection) -> JWSAlgorithm {
+        guard let alg else { throw TokenRejection(.malformed, "header has no \"alg\"") }
+        guard case .string(let name) = alg else { throw TokenRejection(.malformed, "header \"alg\" is not a string") }
+        return try JWSVerifier.algorithm(named: name.text(in: header))
+    }
+
+    /// The header's `kid`, if present; `malformed` when it is not a string.
+    var kid: ScannedString? {
+        get throws(TokenRejection) {
+            guard let kidValue else { return nil }
+            guard case .string(let kid) = kidValue else { throw TokenRejection(.malformed, "header \"kid\" is not a string") }
+            return kid
+        }
     }
 }

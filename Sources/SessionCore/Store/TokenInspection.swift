@@ -32,7 +32,7 @@ public struct TokenInspection: Sendable {
             let records = (try? store.signingKeys()) ?? []
             var verification: TokenRejection?
             var signingKey: String?
-            do {
+            do throws(TokenRejection) {
                 let verified = try JWSVerifier.verify(trimmed, keys: KeyRing.verificationSet(records), now: now)
                 signingKey = verified.key.kid
             } catch {
