@@ -59,11 +59,23 @@ echo "| request | connections | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|---:|"
 row() { local name=$1 conns=$2; shift 2; IFS='|' read -r rps p50 p99 bad note <<< "$(measure -t1 -c"$conns" -d"${seconds}s" "$@")"; echo "| $name | $conns | $rps | $p50 | $p99 | $bad $note |"; }
 row "GET /.well-known/jwks.json" "$connections" "$base/.well-known/jwks.json"
+# CPU seconds: sessiond's from /proc, the load generator's as this shell's waited-for children.
+sessiond_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$pid/stat"; }
+children_cpu() { times > "$data/times"; tail -1 "$data/times" | python3 -c 'import re,sys; print(sum(float(m)*60+float(s) for m,s in re.findall(r"(\d+)m([\d.]+)s", sys.stdin.read())))' > "$data/cpu"; }
+cpu_before=$(sessiond_cpu); children_cpu; load_before=$(cat "$data/cpu")
 refresh_line=$(TOKENS="$data/tokens.txt" THREADS=1 row "POST /auth/refresh (rotation + ES256 access token)" "$connections" -s "$here/refresh.lua" "$base")
+cpu_after=$(sessiond_cpu); children_cpu; load_after=$(cat "$data/cpu")
 echo "$refresh_line"
 BENCH_USER="$cheap_user" BENCH_PASSWORD=demo-password row "POST /auth/login (scrypt N=2^10)" 8 -s "$here/login.lua" "$base"
 BENCH_USER=bench BENCH_PASSWORD=bench-password row "POST /auth/login (scrypt N=2^15, the default)" 4 -s "$here/login.lua" "$base"
 refresh_rps=$(echo "$refresh_line" | awk -F'|' '{gsub(/[ ,]/, "", $4); print $4}')
 echo
+python3 - "$cpu_before" "$cpu_after" "$load_before" "$load_after" "$seconds" "$refresh_rps" <<'PY'
+import sys
+before, after, load_before, load_after, seconds, rps = map(float, sys.argv[1:])
+served = rps * seconds
+print(f"CPU during the refresh run: sessiond {(after - before) / seconds:.2f} cores ({(after - before) / served * 1e6:.0f} µs a refresh), "
+      f"wrk {(load_after - load_before) / seconds:.2f} cores")
+PY
 if [ "${refresh_rps%.*}" -ge 5000 ] 2>/dev/null; then verdict=met; else verdict="**missed**"; fi
 echo "Target: refresh ≥ 5,000 requests/s on 2 cores (wrk on the same cores): ${refresh_rps} — $verdict"

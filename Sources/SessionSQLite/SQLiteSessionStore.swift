@@ -13,14 +13,17 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     public let lifetimes: TokenLifetimes
     /// The database file.
     public let path: String
+    /// The background checkpointer, when the store was opened with one.
+    private var checkpointer: WALCheckpointer?  // set only in init
 
     /// Opens the store at `path`, creating it when `create` is true, and migrates it.
     ///
     /// Throws `.unusable` with one line naming the problem, having written nothing, for: a
     /// missing parent folder, a missing file (when `create` is false), a file that is not
     /// SQLite or is corrupt, a read-only file, or a schema newer than this program.
+    /// `checkpoints` chooses who copies the write-ahead log into the file (see `WALCheckpoints`).
     public init(path: String, create: Bool, synchronous: SQLiteSynchronous = .normal,
-                lifetimes: TokenLifetimes = TokenLifetimes()) throws(StoreError) {
+                lifetimes: TokenLifetimes = TokenLifetimes(), checkpoints: WALCheckpoints = .automatic) throws(StoreError) {
         self.path = path
         self.lifetimes = lifetimes
         let fileManager = FileManager.default
@@ -49,9 +52,21 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         } catch {
             throw Self.describe(error, path: path)
         }
+
         try migrate()
         try ensureIndexes()
+        if case .background(let interval) = checkpoints, path != ":memory:" {
+            do {
+                try connection.execute("PRAGMA wal_autocheckpoint=\(WALCheckpointer.backstopPages)")
+                try connection.execute("PRAGMA journal_size_limit=\(WALCheckpointer.journalSizeLimit)")
+                checkpointer = try WALCheckpointer(path: path, interval: interval)
+            } catch {
+                throw Self.describe(error, path: path)
+            }
+        }
     }
+
+    deinit { checkpointer?.stop() }
 
     /// Creates any missing bulk index (idempotent; cheap when they all exist).
     func ensureIndexes() throws(StoreError) {

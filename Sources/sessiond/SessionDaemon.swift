@@ -70,8 +70,10 @@ struct SessionDaemon: AsyncParsableCommand {
         let store: SQLiteSessionStore
         let kek: KeyEncryptionKey
         do {
+            // A busy writer: checkpoints on a thread of their own, so no commit waits for an fsync.
             store = try SQLiteSessionStore(path: path, create: true,
-                                           lifetimes: TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60))
+                                           lifetimes: TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60),
+                                           checkpoints: .background(interval: 0.1))
             let (key, warning) = try KeyEncryptionKey.load(environment: environment, storePath: path, create: true)
             if let warning { logger.warning("\(warning)") }
             kek = key

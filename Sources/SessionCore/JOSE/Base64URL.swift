@@ -42,11 +42,21 @@ public enum Base64URL {
 
     /// Encodes a contiguous buffer: three bytes to four characters, table driven.
     static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        append(input, to: &out)
+        return out
+    }
+
+    /// Appends the unpadded base64url encoding of `input` to `out`, growing it once.
+    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         let count = input.count
-        let outCount = (count / 3) * 4 + [0, 2, 3][count % 3]
-        if outCount == 0 { return [] }
-        return alphabet.withUnsafeBufferPointer { table in
-            [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+        let outCount = (count / 3) * 4 + (count % 3 == 0 ? 0 : count % 3 + 1)
+        if outCount == 0 { return }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: outCount))
+        alphabet.withUnsafeBufferPointer { table in
+            output.withUnsafeMutableBufferPointer { whole in
+                let out = UnsafeMutableBufferPointer(rebasing: whole[start...])
                 var i = 0
                 var o = 0
                 while i + 3 <= count {
@@ -69,7 +79,6 @@ public enum Base64URL {
                     out[o + 2] = table[Int((v & 0x0F) << 2)]
                     o += 3
                 }
-                initialized = o
             }
         }
     }

@@ -32,9 +32,13 @@ public enum JWSSigner {
         if let type { header["typ"] = .string(type) }
         header["kid"] = .string(kid ?? key.kid)
         for member in extraHeader where header[member.name] == nil { header[member.name] = member.value }
-        var input = Base64URL.encodeBytes(JSONWriter.bytes(header))
+        // One buffer grows into the whole token: header, payload, then the signature.
+        let headerJSON = JSONWriter.bytes(header), claimsJSON = JSONWriter.bytes(claims)
+        var input: [UInt8] = []
+        input.reserveCapacity((headerJSON.count + claimsJSON.count) * 4 / 3 + 700)
+        headerJSON.withUnsafeBufferPointer { Base64URL.append($0, to: &input) }
         input.append(UInt8(ascii: "."))
-        input.append(contentsOf: Base64URL.encodeBytes(JSONWriter.bytes(claims)))
+        claimsJSON.withUnsafeBufferPointer { Base64URL.append($0, to: &input) }
         let signature: [UInt8]
         do {
             signature = try input.withUnsafeBytes { buffer throws(CryptoError) in try key.sign(algorithm, input: buffer) }
@@ -42,7 +46,7 @@ public enum JWSSigner {
             throw SigningRefusal("signing failed: \(error)")
         }
         input.append(UInt8(ascii: "."))
-        input.append(contentsOf: Base64URL.encodeBytes(signature))
+        signature.withUnsafeBufferPointer { Base64URL.append($0, to: &input) }
         return String(decoding: input, as: UTF8.self)
     }
 }
