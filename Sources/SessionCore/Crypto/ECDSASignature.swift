@@ -4,7 +4,52 @@ internal import COpenSSL
 /// `ECDSA-Sig-Value` OpenSSL produces and expects.
 enum ECDSASignature {
     /// R‖S, each left-padded to the curve's size, from a DER signature.
+    ///
+    /// The DER comes from OpenSSL's own signer, so the usual shape — a SEQUENCE of two
+    /// minimal positive INTEGERs — is read directly; anything else goes through OpenSSL's
+    /// parser (`openSSLRaw`), which the tests hold this reader to.
     static func raw(fromDER der: [UInt8], curve: ECCurve) throws(CryptoError) -> [UInt8] {
+        if let raw = directRaw(fromDER: der, size: curve.coordinateByteCount) { return raw }
+        return try openSSLRaw(fromDER: der, curve: curve)
+    }
+
+    /// The strict direct reading of `raw(fromDER:curve:)`, or nil for anything unusual.
+    static func directRaw(fromDER der: [UInt8], size: Int) -> [UInt8]? {
+        var index = 0
+        func byte() -> Int? {
+            guard index < der.count else { return nil }
+            defer { index += 1 }
+            return Int(der[index])
+        }
+        /// A DER length: short form, or 0x81 followed by one byte of 128 or more.
+        func length() -> Int? {
+            guard let first = byte() else { return nil }
+            if first < 0x80 { return first }
+            guard first == 0x81, let long = byte(), long >= 0x80 else { return nil }
+            return long
+        }
+        guard byte() == 0x30, let total = length(), index + total == der.count else { return nil }
+        var out = [UInt8](repeating: 0, count: size * 2)
+        for part in 0..<2 {
+            guard byte() == 0x02, let count = length(), count > 0, index + count <= der.count else { return nil }
+            var start = index
+            var digits = count
+            // Minimal encoding: one leading zero only to keep a high bit positive; never negative.
+            if der[start] & 0x80 != 0 { return nil }
+            if der[start] == 0 {
+                guard digits > 1, der[start + 1] & 0x80 != 0 else { return nil }
+                start += 1
+                digits -= 1
+            }
+            guard digits <= size else { return nil }
+            for offset in 0..<digits { out[part * size + size - digits + offset] = der[start + offset] }
+            index += count
+        }
+        return index == der.count ? out : nil
+    }
+
+    /// `raw(fromDER:curve:)` through OpenSSL's DER parser.
+    static func openSSLRaw(fromDER der: [UInt8], curve: ECCurve) throws(CryptoError) -> [UInt8] {
         let sig = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var pointer = buffer.baseAddress
             return d2i_ECDSA_SIG(nil, &pointer, buffer.count)
