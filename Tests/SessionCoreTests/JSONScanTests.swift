@@ -57,6 +57,22 @@ struct JSONScanTests {
         "{\"n\":" + String(repeating: "{\"a\":", count: 32) + "1" + String(repeating: "}", count: 32) + "}",
     ]
 
+    @Test("finds duplicates among names the quick filter cannot tell apart, and past 64 members")
+    func duplicateFilter() {
+        let many = (0..<70).map { #""k\#($0)":\#($0)"# }
+        let texts = [
+            #"{"axb":1,"ayb":2,"azb":3}"#,                       // same length, first and last byte: no duplicate
+            #"{"axb":1,"ayb":2,"axb":3}"#,                       // …and one
+            "{" + many.joined(separator: ",") + "}",
+            "{" + many.joined(separator: ",") + #","k0":0}"#,    // the duplicate is past the 64 kept on the stack
+            "{" + many.joined(separator: ",") + #","k69":0}"#,   // …or is itself one of the overflow
+            #"{"a\u0078b":1,"axb":2}"#,                         // equal only after unescaping
+        ]
+        let accepted = texts.map { Self.scanned(Array($0.utf8)) != nil }
+        #expect(accepted == [true, false, true, false, false, false])
+        for text in texts { Self.agree(Array(text.utf8)) }
+    }
+
     @Test("agrees on a corpus of valid and invalid texts")
     func corpus() {
         for text in Self.corpus { Self.agree(Array(text.utf8)) }

@@ -187,14 +187,14 @@ private enum RegisteredClaim {
         }
         guard name.range.count == 3 else { return nil }
         let at = name.range.lowerBound
-        switch (payload[at], payload[at + 1], payload[at + 2]) {
-        case (0x65, 0x78, 0x70): self = .exp  // e x p
-        case (0x6E, 0x62, 0x66): self = .nbf  // n b f
-        case (0x69, 0x61, 0x74): self = .iat  // i a t
-        case (0x69, 0x73, 0x73): self = .iss  // i s s
-        case (0x73, 0x75, 0x62): self = .sub  // s u b
-        case (0x6A, 0x74, 0x69): self = .jti  // j t i
-        case (0x61, 0x75, 0x64): self = .aud  // a u d
+        switch UInt32(payload[at]) << 16 | UInt32(payload[at + 1]) << 8 | UInt32(payload[at + 2]) {
+        case 0x65_7870: self = .exp  // e x p
+        case 0x6E_6266: self = .nbf  // n b f
+        case 0x69_6174: self = .iat  // i a t
+        case 0x69_7373: self = .iss  // i s s
+        case 0x73_7562: self = .sub  // s u b
+        case 0x6A_7469: self = .jti  // j t i
+        case 0x61_7564: self = .aud  // a u d
         default: return nil
         }
     }

@@ -170,12 +170,20 @@ public struct JSONReader {
         try withUnsafeTemporaryAllocation(of: ScannedString.self, capacity: capacity) { names throws(JSONError) in
             var count = 0
             var overflow: [ScannedString] = []
+            // A one-word filter of the names seen: equal names without escapes set the same
+            // bit, so names are compared only when a bit repeats or escapes are about.
+            var seen: UInt64 = 0
+            var escapes = false
             while true {
                 skipWhitespace()
                 guard !atEnd, input[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let nameOffset = position
                 let name = try scanString()
-                let duplicate = names[..<count].contains { isSameString($0, name) } || overflow.contains { isSameString($0, name) }
+                let bit = filterBit(name)
+                escapes = escapes || name.hasEscapes
+                let duplicate = (escapes || seen & bit != 0)
+                    && (names[..<count].contains { isSameString($0, name) } || overflow.contains { isSameString($0, name) })
+                seen |= bit
                 if duplicate {
                     throw JSONError(message: "duplicate member name \"\(JSONWriter.escapeForMessage(decodeString(name)))\"", offset: nameOffset)
                 }
@@ -232,10 +240,23 @@ public struct JSONReader {
         }
     }
 
+    /// The duplicate filter's bit for a name: from its length and its first and last bytes.
+    @inline(__always)
+    private func filterBit(_ name: ScannedString) -> UInt64 {
+        let range = name.range
+        guard let last = range.last else { return 1 }
+        let mix = Int(input[range.lowerBound]) &* 31 &+ Int(input[last]) &* 7 &+ range.count
+        return 1 << UInt64(mix & 63)
+    }
+
     /// True when two scanned strings have the same text after unescaping.
     private func isSameString(_ a: ScannedString, _ b: ScannedString) -> Bool {
         if !a.hasEscapes && !b.hasEscapes {
-            return a.range.count == b.range.count && memcmp(input.baseAddress! + a.range.lowerBound, input.baseAddress! + b.range.lowerBound, a.range.count) == 0
+            let count = a.range.count
+            guard count == b.range.count else { return false }
+            if count > 16 { return memcmp(input.baseAddress! + a.range.lowerBound, input.baseAddress! + b.range.lowerBound, count) == 0 }
+            for offset in 0..<count where input[a.range.lowerBound + offset] != input[b.range.lowerBound + offset] { return false }
+            return true
         }
         return decodeString(a) == decodeString(b)
     }

@@ -18,14 +18,23 @@ public enum JWSVerifier {
         }
         var verified: (JWSAlgorithm, JWSKey)?
         var rejection: TokenRejection?
-        let check = { (bytes: UnsafeBufferPointer<UInt8>) in
+        // A native string's UTF-8 is read in place; any other is copied once.
+        let inPlace: Void? = token.utf8.withContiguousStorageIfAvailable { bytes in
             do throws(TokenRejection) {
                 verified = try verify(bytes: bytes, keys: keys, options: options, now: now)
             } catch {
                 rejection = error
             }
         }
-        if token.utf8.withContiguousStorageIfAvailable(check) == nil { Array(token.utf8).withUnsafeBufferPointer(check) }
+        if inPlace == nil {
+            do throws(TokenRejection) {
+                verified = try Array(token.utf8).withUnsafeBufferPointer { bytes in
+                    Result { () throws(TokenRejection) in try verify(bytes: bytes, keys: keys, options: options, now: now) }
+                }.get()
+            } catch {
+                rejection = error
+            }
+        }
         guard let (algorithm, key) = verified else { throw rejection ?? TokenRejection(.malformed, "token could not be read") }
         return VerifiedToken(token: token, algorithm: algorithm, key: key)
     }
@@ -80,11 +89,9 @@ public enum JWSVerifier {
     }
 
     static func algorithm(named name: String) throws(TokenRejection) -> JWSAlgorithm {
+        if let algorithm = JWSAlgorithm(name: name) { return algorithm }
         if name.lowercased() == "none" { throw TokenRejection(.unsupportedAlg, "alg \"none\" is never accepted") }
-        guard let algorithm = JWSAlgorithm(name: name) else {
-            throw TokenRejection(.unsupportedAlg, "alg \"\(JSONWriter.escapeForMessage(name))\" is not supported")
-        }
-        return algorithm
+        throw TokenRejection(.unsupportedAlg, "alg \"\(JSONWriter.escapeForMessage(name))\" is not supported")
     }
 
     /// Chooses the key and checks the signature: `unknown_kid`, `alg_not_allowed`,
