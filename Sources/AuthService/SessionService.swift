@@ -358,8 +358,11 @@ public final class SessionService: Sendable {
         try await reloadKeys()
     }
 
-    /// Re-reads the signing keys; a change is logged and counted.
+    /// Re-reads the signing keys when their kids or states changed (a cheap query each tick,
+    /// whole records only on a change); a change is logged and counted.
     public func reloadKeys() async throws(OAuthError) {
+        let states = try await withStore { store throws(StoreError) in try store.signingKeyStates() }
+        if keys.isCurrent(states) { return }
         let records = try await withStore { store throws(StoreError) in try store.signingKeys() }
         do {
             if try keys.reload(records) {

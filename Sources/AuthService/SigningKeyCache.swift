@@ -25,10 +25,20 @@ final class SigningKeyCache: @unchecked Sendable {
 
     var current: Snapshot { lock.withLock { snapshot } }
 
+    /// True when `states` are the kids and states of the keys already loaded.
+    func isCurrent(_ states: [SigningKeyState]) -> Bool {
+        let print = Self.fingerprint(states)
+        return lock.withLock { print == fingerprint }
+    }
+
+    private static func fingerprint(_ states: [SigningKeyState]) -> String {
+        states.map { "\($0.kid):\($0.state.rawValue)" }.joined(separator: ",")
+    }
+
     /// Re-reads the keys; true when they changed. Throws when the active key cannot be unsealed.
     @discardableResult
     func reload(_ records: [SigningKeyRecord]) throws(StoreError) -> Bool {
-        let print = records.map { "\($0.kid):\($0.state.rawValue)" }.joined(separator: ",")
+        let print = Self.fingerprint(records.map { SigningKeyState(kid: $0.kid, state: $0.state) })
         if lock.withLock({ print == fingerprint }) { return false }
         var next = Snapshot(active: nil, activeAlgorithm: nil, published: [], publishedCount: 0,
                             verification: KeyRing.verificationSet(records), records: records)

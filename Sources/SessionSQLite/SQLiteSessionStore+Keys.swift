@@ -16,6 +16,14 @@ extension SQLiteSessionStore {
         }
     }
 
+    public func signingKeyStates() throws(StoreError) -> [SigningKeyState] {
+        try withConnection { db in
+            try db.query("SELECT kid, state FROM signing_keys ORDER BY created_at DESC, kid", []) { row in
+                SigningKeyState(kid: row.text(0), state: KeyState(rawValue: row.text(1)) ?? .revoked)
+            }
+        }
+    }
+
     func insertKey(_ db: SQLiteConnection, _ k: SigningKeyRecord) throws {
         if try db.scalarInt("SELECT COUNT(*) FROM signing_keys WHERE kid = ?", [.text(k.kid)]) > 0 {
             throw StoreError.refused("a signing key with kid \(k.kid) already exists")

@@ -25,6 +25,9 @@ struct KeyStoreTests {
         #expect(try f.store.retireExpiredKeys(at: now + 10 + 359).isEmpty)
         #expect(try f.store.retireExpiredKeys(at: now + 10 + 360) == [first.kid])
         #expect(try f.store.signingKeys().filter { $0.state == .active }.count == 1)
+        // The cheap kid/state listing a poller uses says exactly what the whole records say, in order.
+        #expect(try f.store.signingKeyStates() == f.store.signingKeys().map { SigningKeyState(kid: $0.kid, state: $0.state) })
+        #expect(try f.store.signingKeyStates().map(\.state).contains(.retired))
 
         // With no next key waiting, rotate uses the fresh key it was given.
         let fresh = try f.key()

@@ -129,6 +129,9 @@ public protocol SessionStore: AnyObject, Sendable {
     // MARK: Signing keys
     /// Every key, newest first.
     func signingKeys() throws(StoreError) -> [SigningKeyRecord]
+    /// Every key's kid and state, newest first: what a poller compares to notice a rotation
+    /// without reading (and decoding) whole records.
+    func signingKeyStates() throws(StoreError) -> [SigningKeyState]
     /// Adds a key in state `next` (or `active` when there is no active key).
     func addSigningKey(_ key: SigningKeyRecord, audit: AuditContext) throws(StoreError)
     /// Makes the waiting `next` key, else `fresh`, active; the old active key retires.
@@ -159,6 +162,11 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    /// From the whole records: for stores without a cheaper query.
+    public func signingKeyStates() throws(StoreError) -> [SigningKeyState] {
+        try signingKeys().map { SigningKeyState(kid: $0.kid, state: $0.state) }
+    }
+
     /// One transaction per presentation: for stores without group commit.
     public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
         requests.map { request in

@@ -68,3 +68,14 @@ public struct SigningKeyRecord: Sendable, Equatable {
         return object
     }
 }
+
+/// A signing key's id and state: enough to notice that the key ring changed.
+public struct SigningKeyState: Sendable, Equatable {
+    public let kid: String
+    public let state: KeyState
+
+    public init(kid: String, state: KeyState) {
+        self.kid = kid
+        self.state = state
+    }
+}
