@@ -2,7 +2,7 @@
 import SessionCore
 #endif
 
-/// libFuzzer entry point: any bytes as a JWK, and as a JWKS. Must never crash.
+/// libFuzzer entry point: any bytes as a JWK, as a JWKS, and as JSON for both readers. Must never crash.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJWK(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -15,5 +15,11 @@ public func fuzzJWK(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let set = try? JWKSet(json: text) {
         _ = set.publicJSON()
     }
+    // JSON objects are this corpus: the verifier's allocation-free scan must accept exactly
+    // what the full reader accepts.
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    let parsed = (try? JSONReader.parseObject(bytes)) != nil
+    let scanned = (try? JSONReader.scanObject(bytes) { _, _ in }) != nil
+    precondition(parsed == scanned, "JSONReader.scanObject and parseObject disagree")
     return 0
 }
