@@ -13,8 +13,9 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     public let lifetimes: TokenLifetimes
     /// The database file.
     public let path: String
-    /// The background checkpointer, when the store was opened with one.
-    private var checkpointer: WALCheckpointer?  // set only in init
+    /// The background checkpointer, when the store was opened with one (set only in init;
+    /// it stops its thread when the store releases it).
+    private var checkpointer: WALCheckpointer?
 
     /// Opens the store at `path`, creating it when `create` is true, and migrates it.
     ///
@@ -52,7 +53,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         } catch {
             throw Self.describe(error, path: path)
         }
-
         try migrate()
         try ensureIndexes()
         if case .background(let interval) = checkpoints, path != ":memory:" {
@@ -65,8 +65,6 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             }
         }
     }
-
-    deinit { checkpointer?.stop() }
 
     /// Creates any missing bulk index (idempotent; cheap when they all exist).
     func ensureIndexes() throws(StoreError) {

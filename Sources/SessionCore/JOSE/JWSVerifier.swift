@@ -39,11 +39,6 @@ public enum JWSVerifier {
         return VerifiedToken(token: token, algorithm: algorithm, key: key)
     }
 
-    /// Verifies an already split token; see `verify(_:keys:options:now:)`.
-    public static func verify(_ jws: CompactJWS, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> VerifiedToken {
-        try verify(String(decoding: jws.bytes, as: UTF8.self), keys: keys, options: options, now: now)
-    }
-
     /// The whole check on the token's bytes: the algorithm and key that verified it.
     @inline(__always)
     private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> (JWSAlgorithm, JWSKey) {
