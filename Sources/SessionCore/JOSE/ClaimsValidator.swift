@@ -4,8 +4,8 @@
 /// `sub`, `jti` strings, `aud` a string or array of strings (else `malformed`, the first
 /// offending member in document order); `exp` is present (`missing_claim`) and
 /// `now < exp + leeway` (`expired`); `now + leeway >= nbf` and `iat <= now + leeway`
-/// (`not_yet_valid`); then the issuer and audience options. The same rules serve a parsed
-/// claim set (`validate`) and the verifier's allocation-free scan (`validateScanned`).
+/// (`not_yet_valid`); then the issuer and audience options. It reads the claims from the
+/// verifier's allocation-free scan (`validateScanned`).
 public enum ClaimsValidator {
     /// The latest NumericDate accepted: 9999-12-31T23:59:59Z.
     public static let maxNumericDate: Double = 253_402_300_799
@@ -16,36 +16,6 @@ public enum ClaimsValidator {
         case matches
         /// Present and different: the claim's text, for the message.
         case differs(String)
-    }
-
-    /// Checks a parsed claim set at time `now` (seconds since the epoch).
-    public static func validate(_ claims: JSONObject, options: VerificationOptions, now: Double) throws(TokenRejection) {
-        var exp: Double?, nbf: Double?, iat: Double?
-        var iss: String?
-        var audValue: JSONValue?
-        for member in claims {
-            switch member.name {
-            case "exp": exp = try numericDate("exp", member.value.doubleValue)
-            case "nbf": nbf = try numericDate("nbf", member.value.doubleValue)
-            case "iat": iat = try numericDate("iat", member.value.doubleValue)
-            case "iss", "sub", "jti":
-                guard case .string(let text) = member.value else { throw notAString(member.name) }
-                if member.name == "iss" { iss = text }
-            case "aud": audValue = member.value
-            default: continue
-            }
-        }
-        var audience = Match.absent
-        if let audValue {
-            let list = try audienceList(audValue)
-            if let wanted = options.audience { audience = list.contains(wanted) ? .matches : .differs("") }
-        }
-        let issuer: Match = switch (iss, options.issuer) {
-        case (nil, _): .absent
-        case (let iss?, let wanted?): iss == wanted ? .matches : .differs(iss)
-        case (let iss?, nil): .differs(iss)
-        }
-        try check(exp: exp, nbf: nbf, iat: iat, issuer: issuer, audience: audience, options: options, now: now)
     }
 
     /// Checks the claims of a payload `JSONReader.scanObject` accepts, reading only the
