@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "SessionCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -129,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionCoreTests",
-            dependencies: ["SessionCore", "CSQLite", "CNCurses"],
+            dependencies: ["SessionCore", "COpenSSL", "CSQLite", "CNCurses"],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),

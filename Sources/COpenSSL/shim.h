@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/objects.h>
 #include <openssl/ecdsa.h>
 #include <openssl/rsa.h>
 #include <openssl/core_names.h>

@@ -214,6 +214,11 @@ public final class TokenVerifier: @unchecked Sendable {
             guard response.status == 200 else { throw HTTPFetchError("HTTP \(response.status)") }
             guard let text = String(validating: response.body, as: UTF8.self) else { throw HTTPFetchError("JWKS is not UTF-8") }
             let set = try JWKSet(json: text)
+            // A key that cannot be used (malformed, e = 1, off its curve) is skipped and
+            // named; the rest of the set still verifies.
+            for reason in set.skipped {
+                logger.warning("skipped a key of the fetched JWKS", metadata: ["url": "\(configuration.jwksURL)", "reason": "\(reason)"])
+            }
             let maxAge = CacheControl.maxAge(response.headers["cache-control"]).map { min(max($0, 5), 86_400) } ?? 300
             let now = clock()
             lock.withLock {

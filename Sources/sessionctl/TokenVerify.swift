@@ -162,11 +162,11 @@ struct TokenVerify: AsyncParsableCommand {
             if let jwksPath {
                 let set = try JWKSet(json: try CommandInput.file(jwksPath, what: "JWKS"))
                 for reason in set.skipped { printError("warning: skipped \(reason)") }
-                guard !set.keys.isEmpty else { throw usageError("JWKS \(jwksPath) has no usable signing key") }
+                guard !set.keys.isEmpty || !set.invalid.isEmpty else { throw usageError("JWKS \(jwksPath) has no usable signing key") }
                 return set
             }
-            let path = jwkPath ?? ""
-            return JWKSet(keys: [try JWSKey(jwkJSON: try CommandInput.file(path, what: "JWK"))])
+            // An invalid key (e = 1, a point off its curve) verifies nothing: its tokens are weak_key.
+            return try JWKSet(jwkJSON: try CommandInput.file(jwkPath ?? "", what: "JWK"))
         } catch let error as JOSEInputError {
             throw usageError(error.message)
         }

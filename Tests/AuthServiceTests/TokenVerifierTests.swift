@@ -12,10 +12,13 @@ final class StubFetcher: HTTPFetching, @unchecked Sendable {
     private var feedDown = false
     let store: any SessionStore
     let maxAge: Int
+    /// JWKs published beside the store's keys (a bad key in a fetched set).
+    let extraKeys: [JSONObject]
 
-    init(store: any SessionStore, maxAge: Int = 60) {
+    init(store: any SessionStore, maxAge: Int = 60, extraKeys: [JSONObject] = []) {
         self.store = store
         self.maxAge = maxAge
+        self.extraKeys = extraKeys
     }
 
     func count(_ path: String) -> Int { lock.withLock { counts[path] ?? 0 } }
@@ -26,7 +29,11 @@ final class StubFetcher: HTTPFetching, @unchecked Sendable {
         do {
             switch url.path {
             case "/.well-known/jwks.json":
-                let body = JSONWriter.bytes(KeyRing.publishedJWKS(try store.signingKeys()))
+                var jwks = KeyRing.publishedJWKS(try store.signingKeys())
+                if !extraKeys.isEmpty, case .array(let keys)? = jwks["keys"] {
+                    jwks["keys"] = .array(keys + extraKeys.map { .object($0) })
+                }
+                let body = JSONWriter.bytes(jwks)
                 return HTTPFetchResponse(status: 200, headers: ["cache-control": "public, max-age=\(maxAge)"], body: body)
             case "/revocations":
                 if down { throw HTTPFetchError("connection refused") }
@@ -61,15 +68,44 @@ struct TokenVerifierTests {
 
     /// A verifier on the real clock, or on `clock` (made after the tokens it checks were issued).
     func makeVerifier(_ fixture: ServiceFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
-                      policy: StaleFeedPolicy = .failClosed, feed: Bool = true) -> TokenVerifier {
-        var quiet = Logger(label: "verifier")
-        quiet.logLevel = .critical
+                      policy: StaleFeedPolicy = .failClosed, feed: Bool = true, logger: Logger? = nil) -> TokenVerifier {
+        var quiet = logger ?? Logger(label: "verifier")
+        if logger == nil { quiet.logLevel = .critical }
         return TokenVerifier(
             configuration: VerifierConfiguration(
                 jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
                 revocationFeedURL: feed ? base.appendingPathComponent("revocations") : nil,
                 issuer: ServiceFixture.issuer, audience: "sessions-api", stalenessLimit: 30, staleFeedPolicy: policy, feedWait: 1),
             fetcher: fetcher, logger: quiet, clock: { clock?.now ?? SystemClock.now() })
+    }
+
+    @Test("a bad key in a fetched JWKS is skipped and logged; the other keys still verify; its tokens are weak_key")
+    func badKeyInFetchedSet() async throws {
+        let fixture = try await ServiceFixture()
+        var bad = try JWSKey.generate(.rs256).jwk(includePrivate: false)
+        bad["kid"] = .string("e-is-one")
+        bad["e"] = .string(Base64URL.encode([1]))
+        let fetcher = StubFetcher(store: fixture.store, extraKeys: [bad])
+        let recorder = LogRecorder()
+        var logger = Logger(label: "recorded") { _ in RecordingHandler(recorder: recorder) }
+        logger.logLevel = .debug
+        let verifier = makeVerifier(fixture, fetcher: fetcher, logger: logger)
+        await verifier.start()
+        defer { verifier.stop() }
+        let tokens = try await fixture.test { client in try await client.login() }
+        let accepted = try await verifier.verify(tokens.string("access_token"))
+        #expect(accepted.subject == "alice")
+        #expect(recorder.lines.contains { $0.contains("skipped a key of the fetched JWKS") && $0.contains("RSA public exponent e is 1") })
+        // A token naming the bad key is refused as weak_key, without a refetch storm.
+        let header = Base64URL.encode(Array(#"{"alg":"RS256","kid":"e-is-one","typ":"at+jwt"}"#.utf8))
+        let forged = header + "." + tokens.string("access_token").split(separator: ".")[1] + "." + Base64URL.encode([1, 2, 3])
+        do {
+            _ = try await verifier.verify(forged)
+            Issue.record("a token for an invalid key was accepted")
+        } catch {
+            guard case .rejected(let rejection) = error else { Issue.record("\(error)"); return }
+            #expect(rejection.reason == .weakKey)
+        }
     }
 
     /// A started verifier following the fixture's keys and feed, and its fetcher.

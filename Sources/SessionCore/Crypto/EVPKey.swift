@@ -72,7 +72,9 @@ public final class EVPKey: @unchecked Sendable {
     }
 
     /// An RSA key from its big-endian modulus and exponent, and optionally private members.
+    /// Refuses a public key `PublicKeyValidation.rsaDefect` finds unusable (e = 1, even e).
     public static func rsa(n: [UInt8], e: [UInt8], privateMembers: RSAPrivateMembers? = nil) throws(CryptoError) -> EVPKey {
+        if let defect = PublicKeyValidation.rsaDefect(n: n, e: e) { throw CryptoError(defect) }
         let builder = try ParamBuilder()
         try builder.push("n", bigEndian: n)
         try builder.push("e", bigEndian: e)
@@ -92,8 +94,8 @@ public final class EVPKey: @unchecked Sendable {
     }
 
     /// An EC key from its affine coordinates (each exactly the curve's size) and optional
-    /// private scalar. The point is checked to lie on the curve, and a private scalar to
-    /// match it.
+    /// private scalar. The point is checked by OpenSSL to lie on the curve and not to be the
+    /// point at infinity, and a private scalar to match it.
     public static func ec(curve: ECCurve, x: [UInt8], y: [UInt8], d: [UInt8]? = nil) throws(CryptoError) -> EVPKey {
         let size = curve.coordinateByteCount
         guard x.count == size, y.count == size else {
@@ -106,14 +108,17 @@ public final class EVPKey: @unchecked Sendable {
         if let d { try builder.push("priv", bigEndian: d) }
         let selection = d == nil ? shim_EVP_PKEY_PUBLIC_KEY() : shim_EVP_PKEY_KEYPAIR()
         let key = EVPKey(taking: try builder.makeKey(keyType: "EC", selection: selection), kind: .ec(curve), hasPrivateKey: d != nil)
-        try key.check(pairwise: d != nil)
+        try key.check(pairwise: false)
+        if d != nil { try key.check(pairwise: true) }
         return key
     }
 
     /// An Ed25519 key from its 32-byte public key and optional 32-byte seed; when both are
-    /// given, the public key must be the one the seed derives.
+    /// given, the public key must be the one the seed derives. A non-canonical or small-order
+    /// public key (`PublicKeyValidation.ed25519Defect`) is refused.
     public static func ed25519(x: [UInt8], d: [UInt8]? = nil) throws(CryptoError) -> EVPKey {
         guard x.count == 32 else { throw CryptoError("Ed25519 public key must be 32 bytes") }
+        if let defect = PublicKeyValidation.ed25519Defect(x: x) { throw CryptoError(defect) }
         if let d {
             guard d.count == 32 else { throw CryptoError("Ed25519 private key must be 32 bytes") }
             let made = d.withUnsafeBufferPointer { EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) }

@@ -89,9 +89,23 @@ extension Substring {
 
 /// Bad input given to a JOSE operation by its caller (a JWK that is not JSON, a missing
 /// member, an unknown algorithm name): the command-line maps it to exit 64.
+///
+/// `isInvalidKey` marks a key that is well-formed but mathematically unusable (an RSA
+/// exponent of 1, an EC point off its curve, a small-order Ed25519 point): a verifier
+/// reports tokens for such a key as `weak_key` instead of `unknown_kid`.
 public struct JOSEInputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One line naming the problem.
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// True when the key was refused by `PublicKeyValidation` or OpenSSL's key check.
+    public let isInvalidKey: Bool
+    public init(_ message: String) {
+        self.message = message
+        self.isInvalidKey = false
+    }
+    /// An invalid key: `message` names the key type and the stable reason.
+    public init(invalidKey message: String) {
+        self.message = message
+        self.isInvalidKey = true
+    }
     public var description: String { message }
 }

@@ -87,7 +87,7 @@ extension JWSKey {
         do {
             return try EVPKey.rsa(n: n, e: e, privateMembers: privateMembers)
         } catch {
-            throw JOSEInputError("invalid RSA JWK: \(error.message)")
+            throw JOSEInputError(invalidKey: "invalid RSA JWK: \(error.message)")
         }
     }
 
@@ -99,10 +99,15 @@ extension JWSKey {
         let x = try member("x", of: jwk)
         let y = try member("y", of: jwk)
         let d = try optionalMember("d", of: jwk)
+        // Wrong lengths are a malformed JWK; a point off the curve is an invalid key.
+        let size = curve.coordinateByteCount
+        guard x.count == size, y.count == size, d.map({ $0.count == size }) ?? true else {
+            throw JOSEInputError("invalid EC JWK: \(curve.rawValue) members must be \(size) bytes")
+        }
         do {
             return try EVPKey.ec(curve: curve, x: x, y: y, d: d)
         } catch {
-            throw JOSEInputError("invalid EC JWK: \(error.message)")
+            throw JOSEInputError(invalidKey: "invalid EC JWK: \(error.message)")
         }
     }
 
@@ -113,10 +118,11 @@ extension JWSKey {
         }
         let x = try member("x", of: jwk)
         let d = try optionalMember("d", of: jwk)
+        guard x.count == 32, d.map({ $0.count == 32 }) ?? true else { throw JOSEInputError("invalid OKP JWK: Ed25519 members must be 32 bytes") }
         do {
             return try EVPKey.ed25519(x: x, d: d)
         } catch {
-            throw JOSEInputError("invalid OKP JWK: \(error.message)")
+            throw JOSEInputError(invalidKey: "invalid OKP JWK: \(error.message)")
         }
     }
 

@@ -25,6 +25,8 @@ public final class JWSKey: Sendable {
     public let material: Material
     private let hmacKeys: [HMACKey]
     private let contexts: [SignatureContext]
+    /// k, the RSA modulus' length in bytes, which every RSA signature has exactly; 0 otherwise.
+    private let rsaModulusBytes: Int
 
     /// A key from its material. Throws `JOSEInputError` when `algorithm` does not fit the
     /// material (an HMAC alg on an RSA key, ES384 on a P-256 key).
@@ -48,6 +50,11 @@ public final class JWSKey: Sendable {
         self.material = material
         self.kid = kid ?? JWKThumbprint.thumbprint(of: material)
         self.kidBytes = Array(self.kid.utf8)
+        if case .asymmetric(let key) = material, key.kind == .rsa {
+            rsaModulusBytes = (key.bits + 7) / 8
+        } else {
+            rsaModulusBytes = 0
+        }
         let candidates = bound.map { [$0] } ?? JWSAlgorithm.allCases.filter { Self.materialFits(material, $0) }
         do {
             switch material {
@@ -148,7 +155,10 @@ public final class JWSKey: Sendable {
 
     /// True when `signature` is a valid JWS signature by this key over `input`.
     /// The caller has checked `fits` and `isWeak`; a key that does not fit never verifies.
+    /// A signature whose bytes do not have the algorithm's exact encoding
+    /// (`SignatureEncoding`) is refused before OpenSSL sees it.
     public func verify(_ algorithm: JWSAlgorithm, signature: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer) -> Bool {
+        if SignatureEncoding.defect(signature, algorithm: algorithm, rsaModulusBytes: rsaModulusBytes) != nil { return false }
         switch material {
         case .symmetric:
             guard let hash = algorithm.hash, let hmac = hmacKeys.first(where: { $0.hash == hash }) else { return false }

@@ -120,6 +120,7 @@ public enum JWSVerifier {
     private static func chooseKey(kidText: @autoclosure () -> String?, matches: (JWSKey) -> Bool, algorithm: JWSAlgorithm, keys: JWKSet,
                                   options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
         if !keys.keys.contains(where: matches), let kid = kidText() {
+            if let invalid = keys.invalidKey(kid: kid, algorithm: algorithm) { throw invalidKeyRejection(invalid) }
             throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")
         }
         if let allowed = options.algorithms, !allowed.contains(algorithm) {
@@ -140,10 +141,18 @@ public enum JWSVerifier {
         if !triedStrong, let weak {
             throw TokenRejection(.weakKey, "the key for \(algorithm.rawValue) is too weak (\(weak.summary))")
         }
+        if !triedStrong, kidText() == nil, let invalid = keys.invalidKey(kid: nil, algorithm: algorithm) {
+            throw invalidKeyRejection(invalid)
+        }
         if !triedStrong {
             throw TokenRejection(.algNotAllowed, "no \(kidText() == nil ? "" : "matching ")key may be used with \(algorithm.rawValue)")
         }
         throw TokenRejection(.badSignature, "signature does not verify")
+    }
+
+    private static func invalidKeyRejection(_ key: JWKSet.InvalidKey) -> TokenRejection {
+        let name = key.kid.map { " \"\(JSONWriter.escapeForMessage($0))\"" } ?? ""
+        return TokenRejection(.weakKey, "the key\(name) is invalid: \(key.reason)")
     }
 
     private static func checkType(_ typ: ScannedValue?, in header: UnsafeBufferPointer<UInt8>, wanted: String) throws(TokenRejection) {
