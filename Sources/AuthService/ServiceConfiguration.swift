@@ -14,10 +14,9 @@ public struct ServiceConfiguration: Sendable {
     public var jwksMaxAge: Int
     /// The largest request body read, in bytes.
     public var maxBodyBytes: Int
-    /// Failed logins allowed per user, and per address, within `loginFailureWindow`.
-    public var loginFailuresPerUser: Int
-    public var loginFailuresPerAddress: Int
-    public var loginFailureWindow: Double
+    /// Login attempts (pending or failed) allowed per user and per address in a window;
+    /// counted by the store, so every instance on one store shares them.
+    public var loginLimits: LoginLimits
     /// The longest `wait` a revocation-feed request may ask for.
     public var maxFeedWait: Double
     /// How often the service re-reads the signing keys (a rotation by `sessionctl`
@@ -29,26 +28,33 @@ public struct ServiceConfiguration: Sendable {
     public var cookieName: String
     /// Concurrent password checks (each scrypt holds 32 MiB).
     public var passwordCheckConcurrency: Int
+    /// Deadlines for request heads and bodies, keep-alive idling, and the connection cap.
+    public var connectionLimits: ConnectionLimits
 
     public init(issuer: String, audience: String = "sessions-api", accessTokenLifetime: Double = 300,
                 refreshPolicy: RefreshPolicy = RefreshPolicy(), jwksMaxAge: Int = 60, maxBodyBytes: Int = 16 * 1024,
                 loginFailuresPerUser: Int = 5, loginFailuresPerAddress: Int = 20, loginFailureWindow: Double = 300,
                 maxFeedWait: Double = 30, refreshInterval: Double = 0.25, defaultClientID: String = "web",
-                cookieName: String = "sessiond_refresh", passwordCheckConcurrency: Int = 2) {
+                cookieName: String = "sessiond_refresh", passwordCheckConcurrency: Int = 2,
+                connectionLimits: ConnectionLimits = ConnectionLimits()) {
         self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.audience = audience
         self.accessTokenLifetime = accessTokenLifetime
         self.refreshPolicy = refreshPolicy
         self.jwksMaxAge = jwksMaxAge
         self.maxBodyBytes = maxBodyBytes
-        self.loginFailuresPerUser = loginFailuresPerUser
-        self.loginFailuresPerAddress = loginFailuresPerAddress
-        self.loginFailureWindow = loginFailureWindow
+        self.loginLimits = LoginLimits(perUser: loginFailuresPerUser, perAddress: loginFailuresPerAddress, window: loginFailureWindow)
         self.maxFeedWait = maxFeedWait
         self.refreshInterval = refreshInterval
         self.defaultClientID = defaultClientID
         self.cookieName = cookieName
         self.passwordCheckConcurrency = max(1, passwordCheckConcurrency)
+        self.connectionLimits = connectionLimits
+    }
+
+    /// The body size and time limit of every request.
+    var bodyLimit: RequestInput.BodyLimit {
+        RequestInput.BodyLimit(bytes: maxBodyBytes, seconds: connectionLimits.bodyTimeout)
     }
 
     /// The published JWKS URL.

@@ -18,7 +18,6 @@ public final class SessionService: Sendable {
     let keys: SigningKeyCache
     let watcher = RevocationFeedWatcher()
     private let kek: KeyEncryptionKey
-    private let throttle: LoginThrottle
     private let clients: ClientAuthenticator
     private let storePool: BlockingPool
     private let passwordPool: BlockingPool
@@ -38,8 +37,6 @@ public final class SessionService: Sendable {
         self.clock = clock
         minter = try RefreshTokenMinter(kek: kek)
         keys = SigningKeyCache(kek: kek)
-        throttle = LoginThrottle(perUser: configuration.loginFailuresPerUser, perAddress: configuration.loginFailuresPerAddress,
-                                 window: configuration.loginFailureWindow)
         clients = try ClientAuthenticator()
         storePool = BlockingPool(label: "sessiond.store", width: 8)
         passwordPool = BlockingPool(label: "sessiond.password", width: configuration.passwordCheckConcurrency)
@@ -64,25 +61,29 @@ public final class SessionService: Sendable {
     public func login(username: String, password: String, clientID: String?, ip: String, userAgent: String) async throws(OAuthError) -> IssuedTokens {
         let client = clientID ?? configuration.defaultClientID
         guard Self.isValidClientID(client) else { throw .invalidRequest("\"client_id\" must be 1-64 letters, digits or . _ : -") }
-        let now = clock()
-        if let wait = throttle.retryAfter(user: username, address: ip, now: now) {
-            metrics.increment("sessiond_logins_total", [("result", "throttled")])
-            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed logins; retry in \(Int(wait.rounded(.up))) s",
-                             headers: [.retryAfter: String(Int(wait.rounded(.up)))])
+        var now = clock()
+        // The slot is reserved before the password is checked: a burst cannot outrun the limit.
+        let attempt = try await reserveAttempt(user: username, address: ip, now: now)
+        let user: UserRecord?
+        do {
+            user = try await withStore { store throws(StoreError) in try store.user(named: username) }
+        } catch {
+            await settle(attempt, .abandoned)
+            throw error
         }
-        let user = try await withStore { store throws(StoreError) in try store.user(named: username) }
         let hasher = PasswordHasher.standard
         let matches = await passwordPool.run { () -> Bool in
             guard let user else { return hasher.verifyDummy(password) }
             return PasswordHasher.verify(password, against: user.passwordHash)
         }
         guard let user, matches, !user.disabled else {
-            throttle.recordFailure(user: username, address: ip, now: clock())
+            await settle(attempt, .failed)
             metrics.increment("sessiond_logins_total", [("result", "failed")])
             logger.info("login failed", metadata: ["ip": "\(ip)"])
             throw .invalidGrant("invalid username or password")
         }
-        throttle.recordSuccess(user: username)
+        await settle(attempt, .succeeded)
+        now = await waitOutCutoff(of: user, now: clock())
         let policy = configuration.refreshPolicy
         let session = SessionRecord(id: SessionID.generate(), user: user.name, client: client, ip: ip, userAgent: userAgent,
                                     createdAt: now, lastUsedAt: now, expiresAt: now + policy.sessionLifetime,
@@ -93,6 +94,45 @@ public final class SessionService: Sendable {
         metrics.increment("sessiond_logins_total", [("result", "ok")])
         logger.info("login", metadata: ["user": "\(user.name)", "sid": "\(session.id)", "ip": "\(ip)"])
         return try issue(for: session, refreshToken: refreshToken, now: now)
+    }
+
+    /// Reserves a login-attempt slot for `user` from `address`, or throws 429 with
+    /// `Retry-After` when the user or the address has used its slots.
+    private func reserveAttempt(user: String, address: String, now: Double) async throws(OAuthError) -> Int64 {
+        let limits = configuration.loginLimits
+        let reservation = try await withStore { store throws(StoreError) in
+            try store.reserveLoginAttempt(user: user, address: address, limits: limits, at: now)
+        }
+        switch reservation {
+        case .reserved(let id):
+            return id
+        case .refused(let wait):
+            metrics.increment("sessiond_logins_total", [("result", "throttled")])
+            let seconds = String(Int(wait.rounded(.up)))
+            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed attempts; retry in \(seconds) s",
+                             headers: [.retryAfter: seconds])
+        }
+    }
+
+    /// Settles a reservation; a store failure here only leaves the slot taken until it
+    /// leaves the window (the safe side), so it is logged, not thrown.
+    private func settle(_ attempt: Int64, _ outcome: LoginAttemptOutcome) async {
+        do {
+            try await withStore { store throws(StoreError) in try store.settleLoginAttempt(id: attempt, outcome: outcome) }
+        } catch {
+            logger.warning("could not settle a login attempt", metadata: ["outcome": "\(outcome.rawValue)"])
+        }
+    }
+
+    /// A token issued in the same whole second as the user's cutoff would be refused
+    /// (`UserCutoff`): a login made then waits for the next second (at most one), so the
+    /// tokens it returns work.
+    private func waitOutCutoff(of user: UserRecord, now: Double) async -> Double {
+        guard let cutoff = user.notBefore else { return now }
+        let clear = UserCutoff.firstUnaffectedTime(after: cutoff)
+        guard now < clear, clear - now <= 1 else { return now }
+        try? await Task.sleep(nanoseconds: UInt64((clear - now) * 1e9) + 1_000_000)
+        return max(clock(), clear)
     }
 
     static func isValidClientID(_ id: String) -> Bool {
@@ -236,10 +276,7 @@ public final class SessionService: Sendable {
     /// The client id when `id` and `secret` are a client's credentials; `invalid_client` otherwise.
     func authenticateClient(id: String, secret: String, ip: String) async throws(OAuthError) -> String {
         let now = clock()
-        let throttleKey = "client:" + id
-        if throttle.retryAfter(user: throttleKey, address: ip, now: now) != nil {
-            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed client authentications")
-        }
+        let attempt = try await reserveAttempt(user: "client:" + id, address: ip, now: now)
         let store = self.store
         let clients = self.clients
         let result: Result<Bool, StoreError> = await passwordPool.run {
@@ -247,9 +284,12 @@ public final class SessionService: Sendable {
                 try clients.verify(id: id, secret: secret, now: now) { () throws(StoreError) in try store.client(id: id) }
             }
         }
-        guard case .success(let ok) = result else { throw .serverError() }
+        guard case .success(let ok) = result else {
+            await settle(attempt, .abandoned)
+            throw .serverError()
+        }
+        await settle(attempt, ok ? .succeeded : .failed)
         guard ok else {
-            throttle.recordFailure(user: throttleKey, address: ip, now: now)
             metrics.increment("sessiond_oauth_requests_total", [("endpoint", "auth"), ("result", "invalid_client")])
             throw .invalidClient("client authentication failed")
         }
@@ -394,7 +434,8 @@ public final class SessionService: Sendable {
         } catch {
             logger.warning("housekeeping failed", metadata: ["error": "\(error.detail)"])
         }
-        throttle.prune(now: now)
+        let before = configuration.loginLimits.windowStart(now: now)
+        _ = try? await withStore { store throws(StoreError) in try store.pruneLoginAttempts(before: before) }
     }
 
     /// The published JWKS bytes.

@@ -121,6 +121,9 @@ public final class SQLiteConnection {
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(pointer)) }
 
+    /// The rowid of the last row inserted on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(pointer) }
+
     /// Runs `body` in a transaction (`BEGIN IMMEDIATE`, so writers queue on the lock at
     /// the start rather than fail at commit). Commits when `body` returns, rolls back when
     /// it throws: nothing is half-written.

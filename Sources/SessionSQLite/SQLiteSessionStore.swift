@@ -226,7 +226,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             }
             if let user {
                 let statement = try db.statement("SELECT not_before FROM users WHERE name = ?", [.text(user)])
-                if try statement.step(), let cutoff = statement.optionalDouble(0), (issuedAt ?? 0) < cutoff {
+                if try statement.step(), let cutoff = statement.optionalDouble(0), UserCutoff.revokes(issuedAt: issuedAt, cutoff: cutoff) {
                     try statement.run()
                     return .userCutoff(user, cutoff)
                 }

@@ -115,5 +115,18 @@ enum Schema {
               created_at REAL NOT NULL
             ) STRICT;
             """),
+        Migration(version: 2, name: "login attempts, reserved before the password is checked", sql: """
+            CREATE TABLE login_attempts (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              user TEXT NOT NULL,
+              address TEXT NOT NULL,
+              at REAL NOT NULL,
+              counts_for_user INTEGER NOT NULL DEFAULT 1,
+              outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'failed'))
+            ) STRICT;
+            CREATE INDEX login_attempts_by_user ON login_attempts(user, at);
+            CREATE INDEX login_attempts_by_address ON login_attempts(address, at);
+            CREATE INDEX login_attempts_by_time ON login_attempts(at);
+            """),
     ]
 }

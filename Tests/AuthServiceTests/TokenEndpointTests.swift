@@ -61,7 +61,7 @@ struct TokenEndpointTests {
 
     @Test("failed logins are limited per user, then per address, even with the right password")
     func throttling() async throws {
-        let fixture = try await ServiceFixture { $0.loginFailuresPerUser = 3; $0.loginFailuresPerAddress = 5 }
+        let fixture = try await ServiceFixture { $0.loginLimits = LoginLimits(perUser: 3, perAddress: 5, window: 300) }
         try await fixture.test { client in
             for _ in 0..<3 {
                 #expect(try await client.postJSON("/auth/login", #"{"username":"alice","password":"x"}"#).status == .unauthorized)
@@ -73,6 +73,61 @@ struct TokenEndpointTests {
             #expect(try await client.postJSON("/auth/login", #"{"username":"bob","password":"x"}"#).status == .unauthorized)
             #expect(try await client.postJSON("/auth/login", #"{"username":"bob","password":"x"}"#).status == .unauthorized)
             #expect(try await client.postJSON("/auth/login", #"{"username":"bob","password":"correct horse"}"#).status == .tooManyRequests)
+        }
+    }
+
+    @Test("a burst of 30 wrong passwords (and the right one) for one user: at most 5 are checked, the rest get 429")
+    func burstForOneUser() async throws {
+        let fixture = try await ServiceFixture()
+        let statuses = try await fixture.test { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<31 {
+                    let password = index == 30 ? ServiceFixture.password : "wrong \(index)"
+                    group.addTask { try await client.postJSON("/auth/login", #"{"username":"alice","password":"\#(password)"}"#).status }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+        }
+        let checked = statuses.filter { $0 != .tooManyRequests }
+        #expect(checked.count <= 5, "\(checked.count) passwords were checked")
+        #expect(statuses.filter { $0 == .tooManyRequests }.count >= 26)
+        #expect(statuses.allSatisfy { [.ok, .unauthorized, .tooManyRequests].contains($0) })
+    }
+
+    @Test("a burst of 40 unknown users from one address: at most 20 are checked, the rest get 429")
+    func burstFromOneAddress() async throws {
+        let fixture = try await ServiceFixture()
+        let statuses = try await fixture.test { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await client.postJSON("/auth/login", #"{"username":"nobody\#(index)","password":"x"}"#).status }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+        }
+        #expect(statuses.filter { $0 == .unauthorized }.count <= 20)
+        #expect(statuses.filter { $0 == .tooManyRequests }.count >= 20)
+    }
+
+    @Test("a login in the same second as the user's cutoff returns tokens that are not cut off")
+    func loginAfterCutoff() async throws {
+        let fixture = try await ServiceFixture()
+        try await fixture.test { client in
+            _ = try await client.login()
+            try fixture.store.revokeUser("alice", audit: AuditContext(actor: "t", reason: "stolen", at: SystemClock.now()))
+            let fresh = try await client.login()
+            let token = fresh.string("access_token")
+            let iat = try #require(try CompactJWS(token).claims()["iat"]?.doubleValue)
+            #expect(try fixture.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: iat, kid: nil) == nil)
+            let me = try await client.execute(uri: "/oauth/introspect", method: .post,
+                                              headers: [.contentType: "application/x-www-form-urlencoded",
+                                                        .authorization: "Basic " + Data("reporting:\(ServiceFixture.clientSecret)".utf8).base64EncodedString()],
+                                              body: ByteBuffer(string: "token=\(token)"))
+            #expect(try me.json()["active"] == .bool(true))
         }
     }
 

@@ -15,6 +15,8 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     private var audit: [AuditEntry] = []
     private var clientsByID: [String: ClientRecord] = [:]
     private var nextSequence: Int64 = 1
+    private var loginAttempts: [LoginAttempt] = []
+    private var nextLoginAttempt: Int64 = 1
     public let lifetimes: TokenLifetimes
 
     public init(lifetimes: TokenLifetimes = TokenLifetimes()) { self.lifetimes = lifetimes }
@@ -76,6 +78,65 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             record(AuditEntry(at: context.at, actor: context.actor, action: "user.revoke", target: name, reason: context.reason,
                               detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(context.at)) refused"))
             return count
+        }
+    }
+
+    // MARK: Login attempts
+
+    private struct LoginAttempt {
+        let id: Int64
+        let user: String
+        let address: String
+        let at: Double
+        var countsForUser = true
+        var failed = false
+    }
+
+    public func reserveLoginAttempt(user: String, address: String, limits: LoginLimits, at now: Double) throws(StoreError) -> LoginReservation {
+        try locked { () -> LoginReservation in
+            let user = user.lowercased()
+            let start = limits.windowStart(now: now)
+            let recent = loginAttempts.filter { $0.at > start }
+            let byUser = recent.filter { $0.user == user && $0.countsForUser }
+            let byAddress = recent.filter { $0.address == address }
+            if let wait = limits.retryAfter(user: LoginLimits.Count(attempts: byUser.count, oldest: byUser.map(\.at).min()),
+                                            address: LoginLimits.Count(attempts: byAddress.count, oldest: byAddress.map(\.at).min()),
+                                            now: now) {
+                return .refused(retryAfter: wait)
+            }
+            let id = nextLoginAttempt
+            nextLoginAttempt += 1
+            loginAttempts.append(LoginAttempt(id: id, user: user, address: address, at: now))
+            return .reserved(id: id)
+        }
+    }
+
+    public func settleLoginAttempt(id: Int64, outcome: LoginAttemptOutcome) throws(StoreError) {
+        try locked {
+            guard let index = loginAttempts.firstIndex(where: { $0.id == id }) else { return }
+            switch outcome {
+            case .failed:
+                loginAttempts[index].failed = true
+                return
+            case .abandoned:
+                loginAttempts.remove(at: index)
+                return
+            case .succeeded:
+                break
+            }
+            let user = loginAttempts[index].user
+            loginAttempts.remove(at: index)
+            for other in loginAttempts.indices where loginAttempts[other].user == user && loginAttempts[other].failed {
+                loginAttempts[other].countsForUser = false
+            }
+        }
+    }
+
+    public func pruneLoginAttempts(before: Double) throws(StoreError) -> Int {
+        try locked {
+            let count = loginAttempts.count
+            loginAttempts.removeAll { $0.at < before }
+            return count - loginAttempts.count
         }
     }
 
@@ -365,7 +426,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict? {
         try locked {
             if let kid, keys.contains(where: { $0.kid == kid && $0.state == .revoked }) { return .key(kid) }
-            if let user, let cutoff = users[user.lowercased()]?.notBefore, (issuedAt ?? 0) < cutoff { return .userCutoff(user, cutoff) }
+            if let user, let cutoff = users[user.lowercased()]?.notBefore, UserCutoff.revokes(issuedAt: issuedAt, cutoff: cutoff) { return .userCutoff(user, cutoff) }
             if let sessionID, sessionsByID[sessionID]?.revokedAt != nil
                 || revocationLog.contains(where: { $0.kind == .session && $0.target == sessionID }) { return .session(sessionID) }
             if let tokenID, revocationLog.contains(where: { $0.kind == .jti && $0.target == tokenID }) { return .tokenID(tokenID) }

@@ -47,7 +47,8 @@ public struct RevocationDenylist: Sendable {
     /// the stores answer.
     public func verdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) -> RevocationVerdict? {
         if let kid, !keys.isEmpty, keys[kid] != nil { return .key(kid) }
-        if let user, !userCutoffs.isEmpty, let entry = userCutoffs[user.lowercased()], (issuedAt ?? 0) < entry.cutoff {
+        if let user, !userCutoffs.isEmpty, let entry = userCutoffs[user.lowercased()],
+           UserCutoff.revokes(issuedAt: issuedAt, cutoff: entry.cutoff) {
             return .userCutoff(user, entry.cutoff)
         }
         if let sessionID, !sessions.isEmpty, sessions[sessionID] != nil { return .session(sessionID) }

@@ -80,6 +80,19 @@ public protocol SessionStore: AnyObject, Sendable {
     @discardableResult
     func revokeUser(_ name: String, audit: AuditContext) throws(StoreError) -> Int
 
+    // MARK: Login attempts
+    /// Reserves a slot for one login attempt by `user` (case-insensitive; `client:ID` for a
+    /// client) from `address`: checks `limits` and records the attempt in one transaction,
+    /// so of any number of concurrent reservations at most the limits' worth succeed, across
+    /// every process on the store. `.refused` records nothing.
+    func reserveLoginAttempt(user: String, address: String, limits: LoginLimits, at: Double) throws(StoreError) -> LoginReservation
+    /// Settles a reservation once the password is checked (`LoginAttemptOutcome` says what
+    /// each outcome does to the slots). An unknown id is ignored.
+    func settleLoginAttempt(id: Int64, outcome: LoginAttemptOutcome) throws(StoreError)
+    /// Forgets attempts made before `before`; returns how many.
+    @discardableResult
+    func pruneLoginAttempts(before: Double) throws(StoreError) -> Int
+
     // MARK: Sessions
     /// Stores a new session with its first refresh token (by hash).
     func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError)
