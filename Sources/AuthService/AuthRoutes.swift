@@ -11,7 +11,7 @@ struct AuthRoutes {
         router.post("/auth/logout") { request, context in try await logout(request, context) }
     }
 
-    private var limit: Int { service.configuration.maxBodyBytes }
+    private var limit: RequestInput.BodyLimit { service.configuration.bodyLimit }
 
     private func login(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let body = try await RequestInput.jsonObject(request, limit: limit, allowEmpty: false)

@@ -29,7 +29,7 @@ struct OAuthRoutes {
     /// The form and the authenticated client id. Credentials come from HTTP Basic or the
     /// form, never both (RFC 6749 §2.3).
     private func authenticated(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> ([String: String], String) {
-        let form = try await RequestInput.form(request, limit: service.configuration.maxBodyBytes)
+        let form = try await RequestInput.form(request, limit: service.configuration.bodyLimit)
         let basic = try Self.basicCredentials(request)
         let posted = form["client_id"].map { ($0, form["client_secret"] ?? "") }
         if basic != nil, form["client_secret"] != nil { throw .invalidRequest("client credentials given twice") }

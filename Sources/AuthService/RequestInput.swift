@@ -5,18 +5,53 @@ import SessionCore
 /// Reading requests defensively: sizes first, then types, then syntax; each failure a
 /// one-line OAuth error, never a 500.
 enum RequestInput {
-    /// The body, at most `limit` bytes (413 beyond, checked against `Content-Length` before reading).
-    static func body(_ request: Request, limit: Int) async throws(OAuthError) -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(limit) bytes")
+    /// How much body a request may send, and how long it may take.
+    struct BodyLimit: Sendable {
+        let bytes: Int
+        let seconds: Double
+    }
+
+    /// The body, at most `limit.bytes` (413 beyond, checked against `Content-Length` before
+    /// reading), arriving within `limit.seconds` of the handler starting (408 otherwise, and
+    /// the connection is closed: a client dripping body bytes holds nothing for long).
+    static func body(_ request: Request, limit: BodyLimit) async throws(OAuthError) -> [UInt8] {
+        let bytes = limit.bytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > bytes {
+            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(bytes) bytes")
         }
-        var request = request
-        do {
-            var buffer = try await request.collectBody(upTo: limit)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
-            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(limit) bytes")
+        let outcome = await withTaskGroup(of: BodyOutcome.self) { group in
+            group.addTask {
+                var request = request
+                do {
+                    var buffer = try await request.collectBody(upTo: bytes)
+                    return .read(buffer.readBytes(length: buffer.readableBytes) ?? [])
+                } catch {
+                    return Task.isCancelled ? .timedOut : .tooLarge
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(limit.seconds * 1e9))
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            return first
         }
+        switch outcome {
+        case .read(let body):
+            return body
+        case .tooLarge:
+            throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(bytes) bytes")
+        case .timedOut:
+            throw OAuthError(.requestTimeout, "invalid_request", "request body did not arrive within \(Int(limit.seconds)) s",
+                             headers: [.connection: "close"])
+        }
+    }
+
+    private enum BodyOutcome: Sendable {
+        case read([UInt8])
+        case tooLarge
+        case timedOut
     }
 
     /// True when `Content-Type` names `type` (parameters such as charset allowed).
@@ -34,7 +69,7 @@ enum RequestInput {
 
     /// A JSON object body for `/auth/*`: 415 unless `application/json`; nil for an empty body
     /// when `allowEmpty` (a cookie-only refresh or logout).
-    static func jsonObject(_ request: Request, limit: Int, allowEmpty: Bool) async throws(OAuthError) -> JSONObject? {
+    static func jsonObject(_ request: Request, limit: BodyLimit, allowEmpty: Bool) async throws(OAuthError) -> JSONObject? {
         let bytes = try await body(request, limit: limit)
         if bytes.isEmpty, allowEmpty, request.headers[.contentType] == nil || contentType(request, is: "application/json") {
             return nil
@@ -53,7 +88,7 @@ enum RequestInput {
 
     /// An `application/x-www-form-urlencoded` body (the OAuth endpoints): 415 otherwise;
     /// a repeated parameter is refused (RFC 6749 §3.1).
-    static func form(_ request: Request, limit: Int) async throws(OAuthError) -> [String: String] {
+    static func form(_ request: Request, limit: BodyLimit) async throws(OAuthError) -> [String: String] {
         let bytes = try await body(request, limit: limit)
         guard contentType(request, is: "application/x-www-form-urlencoded") else {
             throw OAuthError(.unsupportedMediaType, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")

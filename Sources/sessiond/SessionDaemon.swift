@@ -16,7 +16,8 @@ struct SessionDaemon: AsyncParsableCommand {
         discussion: """
         Every option can also come from the environment: SESSIOND_DB, SESSIOND_HOST, SESSIOND_PORT, SESSIOND_ISSUER, \
         SESSIOND_AUDIENCE, SESSIOND_ACCESS_TTL, SESSIOND_REFRESH_TTL, SESSIOND_IDLE_TTL, SESSIOND_REUSE_GRACE, \
-        SESSIOND_JWKS_MAX_AGE, SESSIOND_LOG_LEVEL (a flag wins over its variable). The key-encryption key comes from \
+        SESSIOND_JWKS_MAX_AGE, SESSIOND_LOG_LEVEL, SESSIOND_IDLE_TIMEOUT, SESSIOND_BODY_TIMEOUT, SESSIOND_MAX_CONNECTIONS \
+        (a flag wins over its variable). The key-encryption key comes from \
         SESSION_KEK or SESSION_KEK_FILE, else <db>.kek.
         Exit status: 0 after a clean shutdown, 64 for a bad option or an unusable store, 1 when the server fails.
         """
@@ -33,6 +34,9 @@ struct SessionDaemon: AsyncParsableCommand {
     @Option(name: .customLong("reuse-grace"), help: "Refresh reuse grace window in seconds, 0-60 (default 0: off).") var reuseGrace: Double?
     @Option(name: .customLong("jwks-max-age"), help: "Cache-Control max-age of the JWKS in seconds (default 60).") var jwksMaxAge: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.") var logLevel: String?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may take to send a request head, or sit idle between requests (default 10).") var idleTimeout: Double?
+    @Option(name: .customLong("body-timeout"), help: "Seconds a request body may take to arrive; 408 after (default 10).") var bodyTimeout: Double?
+    @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait in the backlog (default 1000).") var maxConnections: Int?
 
     func run() async throws {
         // Logs on stderr: stdout carries only the "listening" line scripts wait for.
@@ -54,6 +58,12 @@ struct SessionDaemon: AsyncParsableCommand {
         let grace = try setting(reuseGrace, "SESSIOND_REUSE_GRACE", { Double($0) }, default: 0)
         let maxAge = try setting(jwksMaxAge, "SESSIOND_JWKS_MAX_AGE", { Int($0) }, default: 60)
         let levelName = try setting(logLevel, "SESSIOND_LOG_LEVEL", { $0 }, default: "info")
+        let idle = try setting(idleTimeout, "SESSIOND_IDLE_TIMEOUT", { Double($0) }, default: 10)
+        let bodyTime = try setting(bodyTimeout, "SESSIOND_BODY_TIMEOUT", { Double($0) }, default: 10)
+        let connections = try setting(maxConnections, "SESSIOND_MAX_CONNECTIONS", { Int($0) }, default: 1_000)
+        guard idle >= 0.1, idle <= 3_600 else { throw usage("--idle-timeout must be 0.1-3600 seconds") }
+        guard bodyTime >= 0.1, bodyTime <= 3_600 else { throw usage("--body-timeout must be 0.1-3600 seconds") }
+        guard (1...1_000_000).contains(connections) else { throw usage("--max-connections must be 1-1000000") }
         guard (0...65_535).contains(port) else { throw usage("--port must be 0-65535") }
         guard accessTTL >= 10, accessTTL <= 86_400 else { throw usage("--access-ttl must be 10-86400 seconds") }
         guard refreshTTL >= accessTTL, idleTTL > 0, idleTTL <= refreshTTL else {
@@ -83,7 +93,8 @@ struct SessionDaemon: AsyncParsableCommand {
         let configuration = ServiceConfiguration(
             issuer: issuerURL, audience: audience, accessTokenLifetime: accessTTL,
             refreshPolicy: RefreshPolicy(sessionLifetime: refreshTTL, idleTimeout: idleTTL, reuseGrace: grace),
-            jwksMaxAge: maxAge)
+            jwksMaxAge: maxAge,
+            connectionLimits: ConnectionLimits(idleTimeout: idle, bodyTimeout: bodyTime, maxConnections: connections))
         let service = try SessionService(store: store, kek: kek, configuration: configuration, logger: logger)
         do {
             try await service.prepareKeys()
