@@ -10,8 +10,11 @@ let package = Package(
     name: "sessions",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "SessionCore", targets: ["SessionCore"]),
         .library(name: "SessionSQLite", targets: ["SessionSQLite"]),
+        .library(name: "SessionStoreTesting", targets: ["SessionStoreTesting"]),
+        .library(name: "SessionDemo", targets: ["SessionDemo"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "SessionConsole", targets: ["SessionConsole"]),
         .library(name: "SessionVerifier", targets: ["SessionVerifier"]),
@@ -42,9 +45,28 @@ let package = Package(
         // ncursesw: no pkgConfig (its flags are dropped by SwiftPM); the shim defines them.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
 
+        // Base64url, strict JSON, JWS, JWK/JWKS and the OpenSSL wrappers they need: a JWT
+        // library of its own, knowing nothing of sessions or stores.
+        .target(
+            name: "JOSE",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SessionCore",
-            dependencies: ["COpenSSL"],
+            dependencies: ["JOSE", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // The in-memory store, for tests and benchmarks only: no executable links it.
+        .target(
+            name: "SessionStoreTesting",
+            dependencies: ["SessionCore", "JOSE"],
+            swiftSettings: swiftSettings
+        ),
+        // Demo data and its seeder (`sessionctl demo seed`).
+        .target(
+            name: "SessionDemo",
+            dependencies: ["SessionCore", "JOSE"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -59,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "SessionConsole",
-            dependencies: ["SessionCore", "SessionSQLite", "TerminalUI"],
+            dependencies: ["SessionCore", "JOSE", "TerminalUI"],
             swiftSettings: swiftSettings
         ),
         // What a microservice links: JWKS cache, revocation-feed follower, token verifier.
@@ -87,7 +109,7 @@ let package = Package(
         ),
         .target(
             name: "DemoTraffic",
-            dependencies: ["SessionCore", "SessionVerifier"],
+            dependencies: ["SessionCore", "JOSE", "SessionDemo", "SessionVerifier"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -98,6 +120,7 @@ let package = Package(
                 "SessionVerifier",
                 "TerminalUI",
                 "SessionConsole",
+                "SessionDemo",
                 "DemoTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,13 +153,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionCoreTests",
-            dependencies: ["SessionCore", "COpenSSL", "CSQLite", "CNCurses"],
+            dependencies: ["SessionCore", "JOSE", "SessionDemo", "COpenSSL", "CSQLite", "CNCurses"],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SessionConsoleTests",
-            dependencies: ["SessionCore", "SessionConsole", "TerminalUI"],
+            dependencies: ["SessionCore", "JOSE", "SessionStoreTesting", "SessionConsole", "TerminalUI"],
             exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +167,8 @@ let package = Package(
             name: "AuthServiceTests",
             dependencies: [
                 "SessionCore",
+                "JOSE",
+                "SessionStoreTesting",
                 "SessionVerifier",
                 "SessionVerifierHummingbird",
                 "AuthService",
@@ -155,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionSQLiteTests",
-            dependencies: ["SessionCore", "SessionSQLite"],
+            dependencies: ["SessionCore", "JOSE", "SessionStoreTesting", "SessionSQLite"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -19,8 +19,10 @@ let package = Package(
             dependencies: [
                 "CBenchOpenSSL",
                 "CBenchSQLite",
+                .product(name: "JOSE", package: "sessions"),
                 .product(name: "SessionCore", package: "sessions"),
                 .product(name: "SessionSQLite", package: "sessions"),
+                .product(name: "SessionDemo", package: "sessions"),
                 .product(name: "SessionVerifier", package: "sessions"),
                 .product(name: "SessionConsole", package: "sessions"),
                 .product(name: "TerminalUI", package: "sessions"),

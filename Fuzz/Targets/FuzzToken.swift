@@ -1,5 +1,5 @@
-#if canImport(SessionCore)
-import SessionCore
+#if canImport(JOSE)
+import JOSE
 #endif
 
 /// Keys built once: the fuzzer drives the whole verification path, parser first.

@@ -1,5 +1,6 @@
 import Hummingbird
 import SessionCore
+import JOSE
 
 /// `/auth/login`, `/auth/refresh`, `/auth/logout`, with cookie mode.
 struct AuthRoutes {

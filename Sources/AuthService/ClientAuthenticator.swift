@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 
 /// Checks client credentials for the OAuth endpoints. Secrets are stored as scrypt hashes;
 /// a success is remembered for five minutes by a keyed digest of id and secret, so a

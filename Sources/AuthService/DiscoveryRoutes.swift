@@ -1,5 +1,6 @@
 import Hummingbird
 import SessionCore
+import JOSE
 
 /// The JWKS, RFC 8414 metadata, the revocation feed, `/healthz` and `/metrics`.
 struct DiscoveryRoutes {

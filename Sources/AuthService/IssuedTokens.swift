@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 
 /// What a login or a refresh hands the client.
 public struct IssuedTokens: Sendable {

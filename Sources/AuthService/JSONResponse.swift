@@ -1,5 +1,6 @@
 import Hummingbird
 import SessionCore
+import JOSE
 
 /// JSON responses written by the strict core writer.
 enum JSONResponse {

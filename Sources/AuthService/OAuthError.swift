@@ -1,5 +1,6 @@
 import Hummingbird
 import SessionCore
+import JOSE
 
 /// An error answered in the OAuth shape (RFC 6749 §5.2):
 /// `{"error":"…","error_description":"…"}`, with `Cache-Control: no-store`.

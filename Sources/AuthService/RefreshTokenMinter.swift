@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 
 /// Makes and recognises refresh tokens: 256 random bits, base64url (43 characters).
 ///

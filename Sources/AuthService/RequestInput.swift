@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SessionCore
+import JOSE
 
 /// Reading requests defensively: sizes first, then types, then syntax; each failure a
 /// one-line OAuth error, never a 500.

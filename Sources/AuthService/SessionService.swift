@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SessionCore
+import JOSE
 
 /// The auth service's logic, free of HTTP: logins, refresh rotation, logout, OAuth
 /// introspection and revocation, the revocation feed and key upkeep, over any

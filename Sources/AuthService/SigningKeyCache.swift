@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 
 /// The store's signing keys as the service uses them: the active private key (unsealed
 /// once per change), the published JWKS bytes, and every public key for introspection.

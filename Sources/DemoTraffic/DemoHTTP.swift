@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import SessionCore
+import JOSE
 
 /// A minimal JSON-over-HTTP client for the simulated users.
 struct DemoHTTP: Sendable {

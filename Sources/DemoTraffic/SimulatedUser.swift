@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 
 /// One simulated person: logs in, calls the API every fraction of a second, refreshes
 /// before the access token runs out, sometimes logs out, and — rarely — replays a spent

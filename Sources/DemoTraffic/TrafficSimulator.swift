@@ -1,5 +1,7 @@
 import Foundation
 import SessionCore
+import SessionDemo
+import JOSE
 
 /// Runs simulated users against a running sessiond and demo-api until cancelled.
 public struct TrafficSimulator: Sendable {

@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 import TerminalUI
 
 /// Draws a `ConsoleState` into a cell buffer: title and activity lines, the view, the

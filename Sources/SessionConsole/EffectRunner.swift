@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 import TerminalUI
 
 /// Runs the state machine's effects against the store and answers with events. The only

@@ -1,4 +1,5 @@
 public import SessionCore
+public import JOSE
 
 extension SQLiteSessionStore {
     static let keyColumns = "kid, alg, state, created_at, activated_at, retiring_at, retired_at, revoked_at, public_jwk, sealed_private"

@@ -1,4 +1,5 @@
 public import SessionCore
+public import JOSE
 
 extension SQLiteSessionStore {
     public func addUser(_ user: UserRecord, audit: AuditContext) throws(StoreError) {

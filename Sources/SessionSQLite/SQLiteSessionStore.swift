@@ -1,5 +1,6 @@
 import Foundation
 public import SessionCore
+public import JOSE
 
 /// The embedded store: a `SessionStore` on one SQLite file (WAL).
 ///

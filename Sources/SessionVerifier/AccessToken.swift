@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 
 /// A verified access token: the claims a service acts on, and all the others. A class, so a
 /// cache hit hands out one reference instead of copying every claim.

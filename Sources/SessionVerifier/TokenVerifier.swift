@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SessionCore
+import JOSE
 
 /// Verifies access tokens the way a microservice must: locally, against the auth service's
 /// published keys, with revocations from its feed.

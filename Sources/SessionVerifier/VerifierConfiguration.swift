@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 
 /// What to do when the revocation feed has been unreachable longer than the staleness limit.
 public enum StaleFeedPolicy: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import SessionCore
+import JOSE
 
 /// Why `TokenVerifier.verify` did not accept a token.
 public enum VerifierError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Hummingbird
 import SessionCore
+import JOSE
 import SessionVerifier
 
 /// A request context that can carry the verified access token.

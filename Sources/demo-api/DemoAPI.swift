@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SessionCore
+import JOSE
 import SessionVerifier
 import SessionVerifierHummingbird
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SessionCore
+import JOSE
 import SessionSQLite
 
 /// `sessionctl clients …`: credentials for sessiond's OAuth endpoints.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SessionConsole
 import SessionCore
+import JOSE
 import TerminalUI
 
 /// `sessionctl console [--db P] [--theme NAME] [--read-only] [--actor NAME]` (also what

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SessionCore
+import SessionDemo
+import JOSE
 import SessionSQLite
 
 /// `sessionctl demo …`

@@ -2,6 +2,8 @@ import ArgumentParser
 import DemoTraffic
 import Foundation
 import SessionCore
+import SessionDemo
+import JOSE
 import SessionSQLite
 
 /// `sessionctl demo traffic --db P [--users N] [--port P] [--duration S]`: runs sessiond and

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SessionCore
+import JOSE
 import SessionSQLite
 
 /// `sessionctl sessions …`

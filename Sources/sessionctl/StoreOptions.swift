@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SessionCore
+import JOSE
 import SessionSQLite
 
 /// `--db PATH`: the store, else `$SESSIONCTL_DB`, else `data/sessions.sqlite`.

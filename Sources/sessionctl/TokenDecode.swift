@@ -1,5 +1,6 @@
 import ArgumentParser
 import SessionCore
+import JOSE
 
 /// `sessionctl token decode [--json] (TOKEN | -)`: shows a token without verifying it.
 struct TokenDecode: ParsableCommand {

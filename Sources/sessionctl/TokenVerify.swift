@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SessionCore
+import JOSE
 import SessionSQLite
 import SessionVerifier
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SessionCore
+import JOSE
 import Testing
 
 @Suite("discovery, feed and operations")

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SessionCore
+import JOSE
 import Testing
 
 @Suite("OAuth endpoints (RFC 7009, RFC 7662)")

@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SessionCore
+import SessionStoreTesting
+import JOSE
 import Testing
 
 /// An auth service over an in-memory store with one user (alice / correct horse) and one

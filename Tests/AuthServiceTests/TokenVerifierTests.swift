@@ -2,6 +2,7 @@ import AuthService
 import Foundation
 import Logging
 import SessionCore
+import JOSE
 import SessionVerifier
 import Testing
 

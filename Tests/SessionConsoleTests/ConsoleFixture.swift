@@ -1,6 +1,8 @@
 import Foundation
 import SessionConsole
 import SessionCore
+import SessionStoreTesting
+import JOSE
 import TerminalUI
 
 /// A deterministic console: an in-memory store with fixed sessions, keys and audit

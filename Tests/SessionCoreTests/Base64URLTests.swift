@@ -1,5 +1,6 @@
 import Testing
 @testable import SessionCore
+@testable import JOSE
 
 @Suite("Base64URL")
 struct Base64URLTests {

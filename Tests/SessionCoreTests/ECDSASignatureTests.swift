@@ -1,5 +1,7 @@
 import Testing
 @testable import SessionCore
+import SessionDemo
+@testable import JOSE
 
 /// The signer's direct DER reading must give exactly what OpenSSL's parser gives, and
 /// refuse (to fall back) anything that is not a minimal SEQUENCE of two positive INTEGERs.

@@ -1,5 +1,7 @@
 import Testing
 @testable import SessionCore
+import SessionDemo
+@testable import JOSE
 
 /// `JSONReader.scanObject` (the verifier's allocation-free path) must agree with the full
 /// reader on every input: same acceptance, same members in the same order, same values.

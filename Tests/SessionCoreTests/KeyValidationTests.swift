@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionCore
+@testable import JOSE
 
 /// Invalid public keys, each of which would let anyone forge tokens: refused on import with a
 /// stable reason, reported as `weak_key` by a verifier that was given them, and skipped in a

@@ -2,6 +2,8 @@ import COpenSSL
 import Foundation
 import Testing
 @testable import SessionCore
+import SessionDemo
+@testable import JOSE
 
 /// A signature suite in the spirit of Project Wycheproof, adapted to JWS: for every
 /// algorithm, valid signatures changed into every shape that must not verify (lengths off

@@ -1,5 +1,6 @@
 import Testing
 @testable import SessionCore
+@testable import JOSE
 
 @Suite("Published test vectors")
 struct VectorTests {

@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 import Testing
 @testable import SessionSQLite
 

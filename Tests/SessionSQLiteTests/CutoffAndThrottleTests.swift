@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SessionCore
+import JOSE
 @testable import SessionSQLite
 
 @Suite("User cutoffs at the second's boundary; login-attempt reservations")

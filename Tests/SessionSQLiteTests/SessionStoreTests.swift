@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SessionCore
+import JOSE
 @testable import SessionSQLite
 
 @Suite("Sessions, refresh families, users")

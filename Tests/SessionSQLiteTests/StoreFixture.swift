@@ -1,5 +1,7 @@
 import Foundation
 import SessionCore
+import SessionStoreTesting
+import JOSE
 @testable import SessionSQLite
 
 /// The store implementations every contract test runs against.

@@ -1,6 +1,7 @@
 import Foundation
 import SessionConsole
 import SessionCore
+import JOSE
 import SessionSQLite
 import TerminalUI
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JWTKit
 import SessionCore
+import JOSE
 
 /// jwt-kit's view of the common claim set.
 struct BenchPayload: JWTPayload {

@@ -1,6 +1,8 @@
 import CBenchSQLite
 import Foundation
 import SessionCore
+import SessionDemo
+import JOSE
 import SessionSQLite
 
 /// Refresh rotation through the store against a raw SQLite UPDATE+INSERT transaction, and

@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 import SessionVerifier
 
 /// `SessionVerifier` on a repeated token: the verified-token cache (SHA-256 + lookup, with

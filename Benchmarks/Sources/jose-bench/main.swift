@@ -1,5 +1,6 @@
 import Foundation
 import SessionCore
+import JOSE
 import SessionSQLite
 
 // make bench: every figure is a ratio against a baseline measured in this same run.

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import JOSE
 
 /// AES-256-GCM sealing for secrets at rest (private signing keys), over OpenSSL's EVP.
 ///

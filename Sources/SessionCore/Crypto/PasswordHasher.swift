@@ -1,4 +1,5 @@
 internal import COpenSSL
+import JOSE
 
 /// Password hashing with scrypt from OpenSSL (`EVP_PBE_scrypt`).
 ///

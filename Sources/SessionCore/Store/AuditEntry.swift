@@ -1,3 +1,5 @@
+import JOSE
+
 /// One line of the append-only audit log: an administrative act or a security event.
 public struct AuditEntry: Sendable, Equatable {
     /// Assigned by the store; strictly increasing.

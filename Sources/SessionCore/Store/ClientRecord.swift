@@ -1,3 +1,5 @@
+import JOSE
+
 /// A client holding credentials for the OAuth endpoints (RFC 7009 revocation, RFC 7662
 /// introspection): usually a service. Only the secret's `PasswordHasher` form is stored.
 public struct ClientRecord: Sendable, Equatable {

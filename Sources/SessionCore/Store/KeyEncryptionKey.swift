@@ -1,4 +1,5 @@
 import Foundation
+import JOSE
 
 /// The 32-byte key that seals private signing keys at rest (AES-256-GCM).
 ///

@@ -1,3 +1,4 @@
+
 /// Lifetimes and the reuse grace window of refresh sessions.
 public struct RefreshPolicy: Sendable, Equatable {
     /// Absolute session lifetime in seconds.

@@ -1,3 +1,4 @@
+
 /// One refresh token of a session's family, known only by its SHA-256.
 public struct RefreshTokenRecord: Sendable, Equatable {
     /// SHA-256 of the token.

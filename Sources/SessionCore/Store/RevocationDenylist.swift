@@ -1,3 +1,4 @@
+
 /// The revocation feed applied in memory: what a verifier consults on every token.
 ///
 /// Guarantees: an event is in force from the moment it is applied until its `expiresAt`

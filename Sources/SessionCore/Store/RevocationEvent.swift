@@ -1,3 +1,5 @@
+import JOSE
+
 /// What a revocation targets, strongest first.
 public enum RevocationKind: String, Sendable, CaseIterable {
     /// A signing key (`kid`): every token it signed.

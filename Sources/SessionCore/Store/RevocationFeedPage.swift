@@ -1,3 +1,5 @@
+import JOSE
+
 /// One answer of `GET /revocations?after=N`: `{"events":[…],"next":N}`.
 public struct RevocationFeedPage: Sendable {
     public var events: [RevocationEvent]

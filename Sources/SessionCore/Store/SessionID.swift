@@ -1,3 +1,5 @@
+import JOSE
+
 /// Session identifiers: 128 random bits in base64url (22 characters). An identifier never
 /// starts with `-`, so it can be passed to a command line without being read as an option.
 public enum SessionID {

@@ -1,3 +1,4 @@
+
 /// The orders a session listing can take. Each is served by an index, so paging stays
 /// fast at a million rows.
 public enum SessionSort: String, Sendable, CaseIterable {

@@ -1,3 +1,5 @@
+import JOSE
+
 /// A session's state at a given time.
 public enum SessionState: String, Sendable, CaseIterable {
     case active, revoked, expired

@@ -1,3 +1,5 @@
+import JOSE
+
 /// Token lifetimes the store needs to expire revocation events and retire keys.
 public struct TokenLifetimes: Sendable, Equatable {
     /// The longest access-token lifetime any issuer uses, in seconds.

@@ -1,3 +1,5 @@
+import JOSE
+
 /// A signing key's place in its lifecycle.
 public enum KeyState: String, Sendable, CaseIterable {
     /// Published in the JWKS, not yet signing.

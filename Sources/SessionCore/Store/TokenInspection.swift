@@ -1,3 +1,5 @@
+import JOSE
+
 /// Everything the console's token inspector shows about a pasted token: the decoded parts,
 /// the signature checked against the store's key ring, the session, jti, user-cutoff and
 /// key state, and RFC 8725 warnings. Never throws: a token that cannot be decoded gives a

@@ -1,3 +1,4 @@
+
 /// A user who can log in.
 public struct UserRecord: Sendable, Equatable {
     public var name: String

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 
 /// A JWS in compact serialization (RFC 7515 §7.1), split and decoded but not verified.
 ///

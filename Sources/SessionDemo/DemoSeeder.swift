@@ -1,3 +1,4 @@
+import SessionCore
 import Foundation
 
 /// Fills an empty store with data that looks real: people, their sessions on web, iOS,

@@ -1,3 +1,5 @@
+import JOSE
+
 /// Left-aligned text columns for command-line listings. Cells are escaped so terminal
 /// control characters from stored data (a hostile user agent) never reach the terminal.
 public struct TextTable: Sendable {

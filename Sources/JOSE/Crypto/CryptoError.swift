@@ -11,7 +11,7 @@ public struct CryptoError: Error, Sendable, CustomStringConvertible {
 
     /// Builds an error for `operation`, draining (and so clearing) OpenSSL's error queue
     /// for this thread.
-    static func openSSL(_ operation: String) -> CryptoError {
+    package static func openSSL(_ operation: String) -> CryptoError {
         var reasons: [String] = []
         while true {
             let code = ERR_get_error()
@@ -26,5 +26,5 @@ public struct CryptoError: Error, Sendable, CustomStringConvertible {
 
     /// Clears OpenSSL's error queue after an expected failure (a signature that does not
     /// verify), so a later error report is not polluted by it.
-    static func clearQueue() { ERR_clear_error() }
+    package static func clearQueue() { ERR_clear_error() }
 }

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 
 /// Validation without building values: the verifier's allocation-free path. It shares the
 /// reader's string, number and literal rules, so it accepts exactly what `parseObject` accepts.

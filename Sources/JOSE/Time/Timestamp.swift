@@ -95,3 +95,10 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 }
+
+extension String {
+    /// The text padded on the left with `pad` to at least `width` characters.
+    public func leftPadded(_ width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

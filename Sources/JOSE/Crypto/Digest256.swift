@@ -1,5 +1,9 @@
 internal import COpenSSL
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A SHA-256 value as four words: cheap to store, compare and use as a dictionary key.
 ///

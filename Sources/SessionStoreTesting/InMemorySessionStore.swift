@@ -1,4 +1,6 @@
 import Foundation
+import JOSE
+import SessionCore
 
 /// A `SessionStore` in memory, for tests and for trying things out. It keeps every
 /// guarantee of the protocol (one lock makes each call atomic) but nothing survives the

@@ -1,3 +1,5 @@
+import JOSE
+
 /// A one-line progress bar for long work: `label [#########.........]  45%  450000/1000000  3.1s`.
 public struct ProgressBar: Sendable {
     public let label: String

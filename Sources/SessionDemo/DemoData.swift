@@ -1,3 +1,5 @@
+import SessionCore
+
 /// Realistic ingredients for demo data: names, clients, documentation-range addresses and
 /// real user-agent strings.
 enum DemoData {
