@@ -152,9 +152,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SessionCoreTests",
-            dependencies: ["SessionCore", "JOSE", "SessionDemo", "COpenSSL", "CSQLite", "CNCurses"],
+            name: "JOSETests",
+            dependencies: ["JOSE", "SessionDemo", "COpenSSL"],
             exclude: ["Vectors"],
+            swiftSettings: swiftSettings
+        ),
+        // The pure decisions of the domain, with no store and no I/O.
+        .testTarget(
+            name: "SessionCoreTests",
+            dependencies: ["SessionCore", "JOSE"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["CSQLite", "CNCurses"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

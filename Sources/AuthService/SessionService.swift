@@ -22,7 +22,7 @@ public final class SessionService: Sendable {
     private let clients: ClientAuthenticator
     private let storePool: BlockingPool
     private let passwordPool: BlockingPool
-    private let rotations: RotationBatcher
+    private let rotations: RefreshBatcher
     private let userStates = UserStateCache()
     private let logger: Logger
     private let clock: @Sendable () -> Double
@@ -41,7 +41,7 @@ public final class SessionService: Sendable {
         clients = try ClientAuthenticator()
         storePool = BlockingPool(label: "sessiond.store", width: 8)
         passwordPool = BlockingPool(label: "sessiond.password", width: configuration.passwordCheckConcurrency)
-        rotations = RotationBatcher(store: store)
+        rotations = RefreshBatcher(store: store)
     }
 
     /// Runs `body` against the store on the store pool, mapping store failures.
@@ -157,8 +157,8 @@ public final class SessionService: Sendable {
         let successorHash = RefreshTokenMinter.hash(successor)
         let now = clock()
         let policy = configuration.refreshPolicy
-        let outcome: RotationOutcome
-        switch await rotations.rotate(RotationRequest(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy)) {
+        let outcome: RefreshOutcome
+        switch await rotations.rotate(RefreshPresentation(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy)) {
         case .success(let result): outcome = result
         case .failure(let error):
             logger.error("store failure", metadata: ["error": "\(error)"])
@@ -381,21 +381,12 @@ public final class SessionService: Sendable {
     // MARK: Upkeep
 
     /// Makes sure there is an active key and a published `next` key (so verifiers hold it
-    /// before a rotation activates it), then loads them.
-    public func prepareKeys(algorithm: JWSAlgorithm = .es256) async throws(OAuthError) {
-        let kek = self.kek
-        let now = clock()
-        try await withStore { store throws(StoreError) in
-            let records = try store.signingKeys()
-            let audit = AuditContext(actor: "sessiond", reason: "service start: signing keys needed", at: now)
-            let activeAlgorithm = records.first(where: { $0.state == .active }).flatMap { JWSAlgorithm(rawValue: $0.algorithm) } ?? algorithm
-            if !records.contains(where: { $0.state == .active }) {
-                try store.addSigningKey(KeyRing.makeRecord(activeAlgorithm, kek: kek, state: .active, at: now), audit: audit)
-            }
-            if !records.contains(where: { $0.state == .next }) {
-                try store.addSigningKey(KeyRing.makeRecord(activeAlgorithm, kek: kek, state: .next, at: now), audit: audit)
-            }
-        }
+    /// before a rotation activates it), then loads them. A new key has `algorithm`, else
+    /// the active key's (`Administration.freshKeyAlgorithm`).
+    public func prepareKeys(algorithm: JWSAlgorithm? = nil) async throws(OAuthError) {
+        let administration = Administration(store: store, kek: kek)
+        let audit = AuditContext(actor: "sessiond", reason: "service start: signing keys needed", at: clock())
+        try await withStore { _ throws(StoreError) in try administration.ensureSigningKeys(algorithm: algorithm, audit: audit) }
         try await reloadKeys()
     }
 

@@ -57,7 +57,7 @@ public enum ConsoleEvent: Sendable {
     case keysLoaded([SigningKeyRecord], KeyImpact)
     case auditLoaded([AuditEntry])
     case countsLoaded(SessionCounts, ActivityHistogram)
-    case confirmReady(PendingAction, reason: String, summary: String)
+    case confirmReady(PendingAction, reason: String, impact: ActionImpact)
     case performed(String)
     case failed(String)
     case inspected(TokenInspection, token: String)

@@ -329,8 +329,8 @@ public struct ConsoleRenderer {
         let first = max(0, state.auditCursor - state.pageSize + 1)
         for (offset, entry) in entries.dropFirst(first).prefix(state.pageSize).enumerated() {
             let index = first + offset
-            let cells = [Timestamp.rfc3339(entry.at).dropLast().replacingOccurrences(of: "T", with: " "), entry.actor, entry.action, entry.target, entry.reason, entry.detail]
-            let security = entry.action == "refresh_reuse" || entry.action == "verify.revoked_key"
+            let cells = [Timestamp.rfc3339(entry.at).dropLast().replacingOccurrences(of: "T", with: " "), entry.actor, entry.action.rawValue, entry.target, entry.reason, entry.detail]
+            let security = entry.action == .refreshReuse || entry.action == .verifyRevokedKey
             drawRow(cells, columns: columns, y: 3 + offset, style: index == state.auditCursor ? theme[.selection] : (security ? theme[.warning] : theme[.normal]), &buffer, width: state.width)
         }
         if !state.auditFilter.isEmpty {

@@ -25,8 +25,8 @@ extension ConsoleState {
             self.counts = counts
             self.activity = activity
             return []
-        case .confirmReady(let action, let reason, let summary):
-            mode = .confirm(action, reason: reason, summary: summary)
+        case .confirmReady(let action, let reason, let impact):
+            mode = .confirm(action, reason: reason, summary: Confirmation.question(action, impact: impact))
             return []
         case .performed(let message):
             status = (message, false)

@@ -47,7 +47,7 @@ public final class EffectRunner {
         case .loadCounts:
             return .countsLoaded(try store.sessionCounts(now: now), try store.activity(now: now, bucket: 60, buckets: 60))
         case .prepare(let action, let reason):
-            return .confirmReady(action, reason: reason, summary: try summary(action, now: now))
+            return .confirmReady(action, reason: reason, impact: try impact(of: action, now: now))
         case .perform(let action, let reason):
             return .performed(try execute(action, audit: AuditContext(actor: actor, reason: reason, at: now)))
         case .inspect(let token):
@@ -69,51 +69,51 @@ public final class EffectRunner {
         return KeyImpact(liveSessions: counts.active, recentlyUsed: used)
     }
 
-    /// What an action will change, in one sentence ending in a question.
-    func summary(_ action: PendingAction, now: Double) throws(StoreError) -> String {
+    /// The facts the confirmation of `action` states, read from the store.
+    func impact(of action: PendingAction, now: Double) throws(StoreError) -> ActionImpact {
+        var impact = ActionImpact(keyHorizon: store.lifetimes.horizon(after: 0))
         switch action {
-        case .revokeSessions(let ids, let users):
-            let who = users.count == 1 ? " of \(users[0])" : users.isEmpty ? "" : " of \(users.count) users"
-            return "Revoke \(ids.count) session\(ids.count == 1 ? "" : "s")\(who)? Their refresh tokens stop working and access tokens are refused."
+        case .revokeSessions:
+            break
         case .revokeUser(let user):
-            let live = try store.sessions(SessionQuery(user: user, state: .active, limit: 100_000), now: now).count
-            return "Revoke all \(live) active session\(live == 1 ? "" : "s") of \(user), and refuse every token issued to \(user) until now?"
-        case .rotateKey:
+            impact.liveSessions = try store.sessions(SessionQuery(user: user, state: .active, limit: 100_000), now: now).count
+        case .rotateKey, .revokeKey:
             let keys = try store.signingKeys()
-            let next = keys.first { $0.state == .next }
-            let counts = try store.sessionCounts(now: now)
-            return "Rotate: \(next.map { "next key \($0.kid.prefix(12))…" } ?? "a new ES256 key") signs from now; the active key retires after 6 min. \(counts.active) live sessions keep working?"
-        case .retireKey(let kid):
-            return "Retire key \(kid.prefix(12))…? It leaves the JWKS; tokens it signed stop verifying."
-        case .revokeKey(let kid):
-            let keys = try store.signingKeys()
-            let counts = try store.sessionCounts(now: now)
-            let active = keys.first { $0.kid == kid }?.state == .active
-            return "REVOKE key \(kid.prefix(12))…? It leaves the JWKS now" + (active ? "; a new key signs; access tokens of \(counts.active) live sessions are refused until they refresh?" : "?")
+            impact.liveSessions = try store.sessionCounts(now: now).active
+            impact.nextKid = keys.first { $0.state == .next }?.kid
+            impact.freshAlgorithm = Administration.freshKeyAlgorithm(requested: nil, keys: keys).rawValue
+            if case .revokeKey(let kid) = action { impact.keyIsActive = keys.first { $0.kid == kid }?.state == .active }
+        case .retireKey:
+            break
         }
+        return impact
     }
 
-    private func freshKey(now: Double) throws(StoreError) -> SigningKeyRecord {
-        let kek = try KeyEncryptionKey.load(environment: environment, storePath: storePath, create: true).key
-        return try KeyRing.makeRecord(.es256, kek: kek, at: now)
+    /// The administrative acts, with the store's key-encryption key loaded only when a fresh
+    /// key must be sealed.
+    private var administration: Administration {
+        let environment = self.environment, storePath = self.storePath
+        return Administration(store: store) { () throws(StoreError) -> KeyEncryptionKey in
+            try KeyEncryptionKey.load(environment: environment, storePath: storePath, create: true).key
+        }
     }
 
     private func execute(_ action: PendingAction, audit: AuditContext) throws(StoreError) -> String {
         switch action {
         case .revokeSessions(let ids, _):
-            let count = try store.revokeSessions(ids: ids, audit: audit)
+            let count = try administration.revokeSessions(ids: ids, audit: audit)
             return "revoked \(count) session\(count == 1 ? "" : "s")"
         case .revokeUser(let user):
-            let count = try store.revokeUser(user, audit: audit)
+            let count = try administration.revokeUser(user, audit: audit)
             return "revoked \(user): \(count) session\(count == 1 ? "" : "s") ended, earlier tokens refused"
         case .rotateKey:
-            let kid = try store.rotateSigningKeys(fresh: try freshKey(now: audit.at), audit: audit)
+            let kid = try administration.changeKeys(.rotate, audit: audit).newActiveKid ?? "?"
             return "rotated: \(kid.prefix(16))… now signs"
         case .retireKey(let kid):
-            try store.retireSigningKey(kid: kid, audit: audit)
+            try administration.changeKeys(.retire(kid), audit: audit)
             return "retired \(kid.prefix(16))…"
         case .revokeKey(let kid):
-            try store.revokeSigningKey(kid: kid, fresh: try freshKey(now: audit.at), audit: audit)
+            try administration.changeKeys(.revoke(kid), audit: audit)
             return "revoked key \(kid.prefix(16))…"
         }
     }

@@ -149,7 +149,7 @@ public struct DemoSeeder: Sendable {
             session.revokedAt = at
             session.revokeReason = reason
             session.revokedBy = actor
-            audit.append(AuditEntry(at: at, actor: actor, action: "session.revoke", target: id, reason: reason, detail: "user \(user)"))
+            audit.append(AuditEntry(at: at, actor: actor, action: .sessionRevoke, target: id, reason: reason, detail: "user \(user)"))
         } else if roll < 46, rotations > 0, session.state(at: now) == .active {
             let at = lastUsedAt + (now - lastUsedAt) * random.unit()
             session.revokedAt = at
@@ -157,7 +157,7 @@ public struct DemoSeeder: Sendable {
             session.revokedBy = "system"
             family[rotations - 1].reusedAt = at
             let label = family[rotations - 1].label
-            audit.append(AuditEntry(at: at, actor: "system", action: "refresh_reuse", target: id, reason: "spent refresh token presented again",
+            audit.append(AuditEntry(at: at, actor: "system", action: .refreshReuse, target: id, reason: "spent refresh token presented again",
                                     detail: "session \(id) of \(user) revoked; token \(label) reused from \(DemoData.ip(&random))"))
         }
         return ImportedSession(session: session, family: family)

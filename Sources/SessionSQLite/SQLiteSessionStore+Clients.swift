@@ -8,7 +8,7 @@ extension SQLiteSessionStore {
             }
             try db.run("INSERT INTO clients (id, secret_hash, created_at) VALUES (?, ?, ?)",
                        [.text(client.id), .text(client.secretHash), .real(client.createdAt)])
-            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "client.add", target: client.id, reason: audit.reason))
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .clientAdd, target: client.id, reason: audit.reason))
         }
     }
 

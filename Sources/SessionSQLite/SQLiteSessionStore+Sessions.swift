@@ -228,7 +228,7 @@ extension SQLiteSessionStore {
                 }
                 guard session.state(at: audit.at) == .active else { continue }
                 try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
-                try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "session.revoke", target: id, reason: audit.reason,
+                try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason,
                                                detail: "user \(session.user)"))
                 revoked += 1
             }
@@ -276,18 +276,18 @@ extension SQLiteSessionStore {
     }
 
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
-                                   policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
+                                   policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome {
         try write { db in
-            try rotate(db, RotationRequest(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy))
+            try rotate(db, RefreshPresentation(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy))
         }
     }
 
     /// Group commit: every rotation in one write transaction, each inside its own savepoint
     /// so one failure rolls back only itself. Dirty index pages shared by the batch are
     /// written to the WAL once per batch instead of once per rotation.
-    public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
+    public func rotateRefreshTokens(_ requests: [RefreshPresentation]) throws(StoreError) -> [Result<RefreshOutcome, StoreError>] {
         try write { db in
-            try requests.map { request -> Result<RotationOutcome, StoreError> in
+            try requests.map { request -> Result<RefreshOutcome, StoreError> in
                 // Prepared once (the statement cache), not parsed per presentation.
                 try db.run("SAVEPOINT rotation")
                 do {
@@ -306,7 +306,7 @@ extension SQLiteSessionStore {
     }
 
     /// One rotation inside the caller's transaction.
-    private func rotate(_ db: SQLiteConnection, _ request: RotationRequest) throws -> RotationOutcome {
+    private func rotate(_ db: SQLiteConnection, _ request: RefreshPresentation) throws -> RefreshOutcome {
         let (presentedHash, successorHash, ip, now, policy) = (request.presentedHash, request.successorHash, request.ip, request.at, request.policy)
         // The token and its session in one lookup.
         guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
@@ -314,7 +314,7 @@ extension SQLiteSessionStore {
             }).first
         else { return .unknownToken }
         var session = found
-        switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
+        switch RefreshFamily.decide(token: token, session: session, now: now, policy: policy) {
         case .rotate:
             try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
                        [.real(now), .blob(successorHash), .blob(presentedHash)])
@@ -334,7 +334,7 @@ extension SQLiteSessionStore {
             session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
             try markRevoked(db, session)
             try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
-            try insertAudit(db, AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id,
+            try insertAudit(db, AuditEntry(at: now, actor: "system", action: .refreshReuse, target: session.id,
                                            reason: "spent refresh token presented again",
                                            detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
             return .reuseDetected(session)

@@ -10,7 +10,7 @@ extension SQLiteSessionStore {
             try db.run("INSERT INTO users (name, password_hash, created_at, disabled, not_before) VALUES (?, ?, ?, ?, ?)",
                        [.text(user.name), .text(user.passwordHash), .real(user.createdAt), .integer(user.disabled ? 1 : 0),
                         user.notBefore.map { .real($0) } ?? .null])
-            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "user.add", target: user.name, reason: audit.reason))
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .userAdd, target: user.name, reason: audit.reason))
         }
     }
 
@@ -27,7 +27,7 @@ extension SQLiteSessionStore {
         try write { db in
             try db.run("UPDATE users SET disabled = ? WHERE name = ?", [.integer(disabled ? 1 : 0), .text(name)])
             guard db.changes == 1 else { throw StoreError.notFound("no user \(name)") }
-            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: disabled ? "user.disable" : "user.enable",
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .userDisabled(disabled),
                                            target: name, reason: audit.reason))
         }
     }
@@ -51,7 +51,7 @@ extension SQLiteSessionStore {
                 """, [.real(audit.at), .text(audit.reason), .text(audit.actor), .text(name), .real(audit.at), .real(audit.at)])
             let count = db.changes
             try insertRevocation(db, kind: .user, target: name, at: audit.at, expiresAt: lifetimes.horizon(after: audit.at))
-            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "user.revoke", target: name, reason: audit.reason,
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .userRevoke, target: name, reason: audit.reason,
                                            detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(audit.at)) refused"))
             return count
         }

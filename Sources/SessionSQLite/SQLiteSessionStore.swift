@@ -177,7 +177,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
 
     func insertAudit(_ db: SQLiteConnection, _ entry: AuditEntry) throws {
         try db.run("INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.real(entry.at), .text(entry.actor), .text(entry.action), .text(entry.target), .text(entry.reason), .text(entry.detail)])
+                   [.real(entry.at), .text(entry.actor), .text(entry.action.rawValue), .text(entry.target), .text(entry.reason), .text(entry.detail)])
     }
 
     func insertRevocation(_ db: SQLiteConnection, kind: RevocationKind, target: String, at: Double, expiresAt: Double) throws {
@@ -197,7 +197,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 SELECT id, at, actor, action, target, reason, detail FROM audit
                 WHERE at < ? OR (at = ? AND id < ?) ORDER BY at DESC, id DESC LIMIT ?
                 """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))]) { row in
-                AuditEntry(id: row.int64(0), at: row.double(1), actor: row.text(2), action: row.text(3), target: row.text(4),
+                AuditEntry(id: row.int64(0), at: row.double(1), actor: row.text(2), action: AuditAction(rawValue: row.text(3)), target: row.text(4),
                            reason: row.text(5), detail: row.text(6))
             }
         }
@@ -206,7 +206,7 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     public func revokeTokenID(_ jti: String, expiresAt: Double, audit: AuditContext) throws(StoreError) {
         try write { db in
             try insertRevocation(db, kind: .jti, target: jti, at: audit.at, expiresAt: expiresAt)
-            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: "token.revoke", target: jti, reason: audit.reason))
+            try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .tokenRevoke, target: jti, reason: audit.reason))
         }
     }
 

@@ -46,7 +46,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { () throws(StoreError) in
             guard users[user.name.lowercased()] == nil else { throw .refused("user \(user.name) already exists") }
             users[user.name.lowercased()] = user
-            record(AuditEntry(at: context.at, actor: context.actor, action: "user.add", target: user.name, reason: context.reason))
+            record(AuditEntry(at: context.at, actor: context.actor, action: .userAdd, target: user.name, reason: context.reason))
         }
     }
 
@@ -58,7 +58,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { () throws(StoreError) in
             guard users[name.lowercased()] != nil else { throw .notFound("no user \(name)") }
             users[name.lowercased()]?.disabled = disabled
-            record(AuditEntry(at: context.at, actor: context.actor, action: disabled ? "user.disable" : "user.enable", target: name, reason: context.reason))
+            record(AuditEntry(at: context.at, actor: context.actor, action: .userDisabled(disabled), target: name, reason: context.reason))
         }
     }
 
@@ -77,7 +77,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 count += 1
             }
             revoke(.user, name, at: context.at, until: lifetimes.horizon(after: context.at))
-            record(AuditEntry(at: context.at, actor: context.actor, action: "user.revoke", target: name, reason: context.reason,
+            record(AuditEntry(at: context.at, actor: context.actor, action: .userRevoke, target: name, reason: context.reason,
                               detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(context.at)) refused"))
             return count
         }
@@ -239,7 +239,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 sessionsByID[id]!.revokeReason = context.reason
                 sessionsByID[id]!.revokedBy = context.actor
                 revoke(.session, id, at: context.at, until: lifetimes.horizon(after: context.at))
-                record(AuditEntry(at: context.at, actor: context.actor, action: "session.revoke", target: id, reason: context.reason,
+                record(AuditEntry(at: context.at, actor: context.actor, action: .sessionRevoke, target: id, reason: context.reason,
                                   detail: "user \(sessionsByID[id]!.user)"))
                 count += 1
             }
@@ -262,7 +262,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { () throws(StoreError) in
             guard clientsByID[client.id] == nil else { throw StoreError.refused("client \(client.id) already exists") }
             clientsByID[client.id] = client
-            record(AuditEntry(at: audit.at, actor: audit.actor, action: "client.add", target: client.id, reason: audit.reason))
+            record(AuditEntry(at: audit.at, actor: audit.actor, action: .clientAdd, target: client.id, reason: audit.reason))
         }
     }
 
@@ -275,10 +275,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     }
 
     public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
-                                   policy: RefreshPolicy) throws(StoreError) -> RotationOutcome {
+                                   policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome {
         try locked {
             guard let token = tokens[presentedHash], var session = sessionsByID[token.sessionID] else { return .unknownToken }
-            switch RefreshDecision.decide(token: token, session: session, now: now, policy: policy) {
+            switch RefreshFamily.decide(token: token, session: session, now: now, policy: policy) {
             case .rotate:
                 tokens[presentedHash]?.spentAt = now
                 tokens[presentedHash]?.successorHash = successorHash
@@ -294,7 +294,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 sessionsByID[session.id] = session
                 tokens[presentedHash]?.reusedAt = now
                 revoke(.session, session.id, at: now, until: lifetimes.horizon(after: now))
-                record(AuditEntry(at: now, actor: "system", action: "refresh_reuse", target: session.id, reason: "spent refresh token presented again",
+                record(AuditEntry(at: now, actor: "system", action: .refreshReuse, target: session.id, reason: "spent refresh token presented again",
                                   detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
                 return .reuseDetected(session)
             case .ended(let state):
@@ -309,106 +309,38 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { keys.sorted { ($0.createdAt, $1.kid) > ($1.createdAt, $0.kid) } }
     }
 
-    private func index(of kid: String) throws(StoreError) -> Int {
-        guard let index = keys.firstIndex(where: { $0.kid == kid }) else { throw .notFound("no signing key \(kid)") }
-        return index
-    }
-
     private func insert(_ key: SigningKeyRecord) throws(StoreError) {
         guard !keys.contains(where: { $0.kid == key.kid }) else { throw .refused("a signing key with kid \(key.kid) already exists") }
         keys.append(key)
     }
 
-    public func addSigningKey(_ key: SigningKeyRecord, audit context: AuditContext) throws(StoreError) {
-        try locked { () throws(StoreError) in
-            var key = key
-            key.state = keys.contains { $0.state == .active } ? .next : .active
-            if key.state == .active { key.activatedAt = context.at }
-            try insert(key)
-            record(AuditEntry(at: context.at, actor: context.actor, action: "key.add", target: key.kid, reason: context.reason,
-                              detail: "\(key.algorithm), \(key.state.rawValue)"))
-        }
-    }
-
-    /// See `SQLiteSessionStore.activateSuccessor`: the same steps on arrays.
-    private func activateSuccessor(fresh: SigningKeyRecord, at now: Double, oldState: KeyState) throws(StoreError) -> (String, String?) {
-        let oldIndex = keys.firstIndex { $0.state == .active }
-        if let oldIndex {
-            keys[oldIndex].state = oldState
-            if oldState == .revoked { keys[oldIndex].revokedAt = now } else { keys[oldIndex].retiringAt = now }
-        }
-        let waiting = keys.indices.filter { keys[$0].state == .next }.min { (keys[$0].createdAt, keys[$0].kid) < (keys[$1].createdAt, keys[$1].kid) }
-        let newKid: String
-        if let waiting {
-            keys[waiting].state = .active
-            keys[waiting].activatedAt = now
-            newKid = keys[waiting].kid
-        } else {
-            var key = fresh
-            key.state = .active
-            key.activatedAt = now
-            try insert(key)
-            newKid = key.kid
-        }
-        return (newKid, oldIndex.map { keys[$0].kid })
-    }
-
-    public func rotateSigningKeys(fresh: SigningKeyRecord, audit context: AuditContext) throws(StoreError) -> String {
-        try locked { () throws(StoreError) -> String in
-            let (newKid, oldKid) = try activateSuccessor(fresh: fresh, at: context.at, oldState: .retiring)
-            record(AuditEntry(at: context.at, actor: context.actor, action: "key.rotate", target: newKid, reason: context.reason,
-                              detail: oldKid.map { "\($0) now retiring" } ?? "first active key"))
-            return newKid
-        }
-    }
-
-    public func retireSigningKey(kid: String, audit context: AuditContext) throws(StoreError) {
-        try locked { () throws(StoreError) in
-            let i = try index(of: kid)
-            switch keys[i].state {
-            case .active: throw .refused("key \(kid) is active: rotate to another key first")
-            case .retired: throw .refused("key \(kid) is already retired")
-            case .revoked: throw .refused("key \(kid) is revoked")
-            case .next, .retiring:
-                keys[i].state = .retired
-                keys[i].retiredAt = context.at
-                record(AuditEntry(at: context.at, actor: context.actor, action: "key.retire", target: kid, reason: context.reason))
+    public func changeSigningKeys(_ action: KeyAction, fresh: SigningKeyRecord?, audit context: AuditContext) throws(StoreError) -> KeyChangeOutcome {
+        try locked { () throws(StoreError) -> KeyChangeOutcome in
+            let decision = try KeyLifecycle.decide(action, keys: keys.map(KeyStatus.init), at: context.at, lifetimes: lifetimes)
+            if decision.needsFreshKey, fresh == nil { return .needsFreshKey }
+            if let fresh, decision.needsFreshKey, keys.contains(where: { $0.kid == fresh.kid }) {
+                throw .refused("a signing key with kid \(fresh.kid) already exists")
             }
-        }
-    }
-
-    public func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit context: AuditContext) throws(StoreError) {
-        try locked { () throws(StoreError) in
-            let i = try index(of: kid)
-            let state = keys[i].state
-            var detail: String
-            switch state {
-            case .revoked: throw .refused("key \(kid) is already revoked")
-            case .active:
-                let (newKid, _) = try activateSuccessor(fresh: fresh, at: context.at, oldState: .revoked)
-                detail = "was active; \(newKid) now signs"
-            case .next, .retiring, .retired:
-                keys[i].state = .revoked
-                keys[i].revokedAt = context.at
-                detail = "was \(state.rawValue)"
+            for transition in decision.transitions {
+                switch transition.key {
+                case .fresh:
+                    try insert(fresh!.moved(to: transition.to, at: context.at))
+                case .existing(let kid):
+                    guard let index = keys.firstIndex(where: { $0.kid == kid }) else { continue }
+                    keys[index] = keys[index].moved(to: transition.to, at: context.at)
+                }
             }
-            revoke(.key, kid, at: context.at, until: lifetimes.horizon(after: context.at))
-            record(AuditEntry(at: context.at, actor: context.actor, action: "key.revoke", target: kid, reason: context.reason, detail: detail))
+            if let kid = decision.revokedKid { revoke(.key, kid, at: context.at, until: lifetimes.horizon(after: context.at)) }
+            decision.auditEntries(context, fresh: fresh).forEach(record)
+            return .applied(decision, fresh: decision.needsFreshKey ? fresh?.kid : nil)
         }
     }
 
-    public func retireExpiredKeys(at now: Double) throws(StoreError) -> [String] {
+    public func pruneRevocations(at now: Double) throws(StoreError) -> Int {
         try locked {
-            var retired: [String] = []
-            for i in keys.indices where keys[i].state == .retiring {
-                guard let retiringAt = keys[i].retiringAt, retiringAt + lifetimes.maxAccessTokenLifetime + lifetimes.leeway <= now else { continue }
-                keys[i].state = .retired
-                keys[i].retiredAt = now
-                retired.append(keys[i].kid)
-                record(AuditEntry(at: now, actor: "system", action: "key.retire", target: keys[i].kid, reason: "no token it signed can still be alive"))
-            }
-            revocationLog.removeAll { $0.expiresAt <= now }
-            return retired
+            let count = revocationLog.count
+            revocationLog.removeAll { RevocationRetention.mayDrop($0, at: now) }
+            return count - revocationLog.count
         }
     }
 
@@ -417,7 +349,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     public func revokeTokenID(_ jti: String, expiresAt: Double, audit context: AuditContext) throws(StoreError) {
         try locked {
             revoke(.jti, jti, at: context.at, until: expiresAt)
-            record(AuditEntry(at: context.at, actor: context.actor, action: "token.revoke", target: jti, reason: context.reason))
+            record(AuditEntry(at: context.at, actor: context.actor, action: .tokenRevoke, target: jti, reason: context.reason))
         }
     }
 

@@ -28,7 +28,7 @@ struct AuditList: ParsableCommand {
             return
         }
         var table = TextTable(headers: ["AT", "ACTOR", "ACTION", "TARGET", "REASON", "DETAIL"])
-        for e in entries { table.append([Timestamp.rfc3339(e.at), e.actor, e.action, e.target, e.reason, e.detail]) }
+        for e in entries { table.append([Timestamp.rfc3339(e.at), e.actor, e.action.rawValue, e.target, e.reason, e.detail]) }
         table.lines().forEach(printOut)
     }
 }

@@ -80,19 +80,18 @@ struct KeysList: ParsableCommand {
 
 /// Options shared by the key commands that create a key when none is waiting.
 struct NewKeyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Algorithm of a newly generated key (asymmetric; default ES256).", valueName: "ALG"))
-    var alg: String = "ES256"
+    @Option(help: ArgumentHelp("Algorithm of a newly generated key (asymmetric; default: the active key's, else ES256).", valueName: "ALG"))
+    var alg: String?
 
     func validate() throws {
+        guard let alg else { return }
         guard let algorithm = JWSAlgorithm(name: alg), algorithm.isAsymmetric else {
             throw ValidationError("--alg must be an asymmetric algorithm (RS*, PS*, ES*, EdDSA)")
         }
     }
 
-    func fresh(_ store: StoreOptions, at now: Double) throws -> SigningKeyRecord {
-        let kek = try store.keyEncryptionKey(create: true)
-        return try withStore { try KeyRing.makeRecord(JWSAlgorithm(name: alg) ?? .es256, kek: kek, at: now) }
-    }
+    /// The algorithm asked for, if any.
+    var algorithm: JWSAlgorithm? { alg.flatMap { JWSAlgorithm(name: $0) } }
 }
 
 /// `sessionctl keys rotate --reason R --db P`
@@ -100,7 +99,7 @@ struct KeysRotate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
         abstract: "Activate the waiting next key (or a new one); the active key starts retiring.",
-        discussion: "Creates the store and its key-encryption key if there is none yet."
+        discussion: "A new key is generated only when no next key is waiting. Creates the store and its key-encryption key if there is none yet."
     )
 
     @OptionGroup var store: StoreOptions
@@ -109,10 +108,8 @@ struct KeysRotate: ParsableCommand {
 
     func run() throws {
         let db = try store.open(create: true)
-        let now = SystemClock.now()
-        let fresh = try newKey.fresh(store, at: now)
-        let kid = try withStore { try db.rotateSigningKeys(fresh: fresh, audit: audit.context(at: now)) }
-        printOut("rotated: \(kid) is now the active signing key")
+        let change = try withStore { try store.administration(db).changeKeys(.rotate, algorithm: newKey.algorithm, audit: audit.context()) }
+        printOut("rotated: \(change.newActiveKid ?? "?") is now the active signing key")
     }
 }
 
@@ -126,7 +123,7 @@ struct KeysRetire: ParsableCommand {
 
     func run() throws {
         let db = try store.open()
-        try withStore { try db.retireSigningKey(kid: kid, audit: audit.context()) }
+        try withStore { try store.administration(db).changeKeys(.retire(kid), audit: audit.context()) }
         printOut("retired: \(kid)")
     }
 }
@@ -146,12 +143,8 @@ struct KeysRevoke: ParsableCommand {
 
     func run() throws {
         let db = try store.open()
-        let now = SystemClock.now()
-        let records = try withStore { try db.signingKeys() }
-        guard let target = records.first(where: { $0.kid == kid }) else { throw storeFailure(.notFound("no signing key \(kid)")) }
-        let fresh = try newKey.fresh(store, at: now)
-        try withStore { try db.revokeSigningKey(kid: kid, fresh: fresh, audit: audit.context(at: now)) }
-        printOut("revoked: \(kid)" + (target.state == .active ? "; a new key now signs" : ""))
+        let change = try withStore { try store.administration(db).changeKeys(.revoke(kid), algorithm: newKey.algorithm, audit: audit.context()) }
+        printOut("revoked: \(kid)" + (change.newActiveKid.map { "; \($0) now signs" } ?? ""))
     }
 }
 

@@ -37,6 +37,18 @@ struct StoreOptions: ParsableArguments {
             throw storeFailure(error)
         }
     }
+
+    /// The administrative acts on `db`; the key-encryption key (created beside the store
+    /// when missing, with a warning) is loaded only when a fresh key must be sealed.
+    func administration(_ db: any SessionStore) -> Administration {
+        let path = resolvedPath
+        return Administration(store: db) { () throws(StoreError) -> KeyEncryptionKey in
+            let (key, warning) = try KeyEncryptionKey.load(environment: ProcessInfo.processInfo.environment, storePath: path, create: true)
+            if let warning { printError(warning) }
+            return key
+        }
+    }
+
 }
 
 /// Opens the store at `path`; a store that cannot be used exits 64 with one line.
@@ -100,4 +112,5 @@ func withStore<T>(_ body: () throws -> T) throws -> T {
 /// Prints a list as a JSON array (`--json`).
 func printJSONArray(_ objects: [JSONObject]) {
     printOut(JSONWriter.string(.array(objects.map { .object($0) }), style: .pretty))
+
 }

@@ -151,7 +151,7 @@ struct TokenVerify: AsyncParsableCommand {
         }
         guard let verdict else { return }
         if case .key(let kid) = verdict {
-            try? store.appendAudit(AuditEntry(at: SystemClock.now(), actor: defaultActor(), action: "verify.revoked_key", target: kid,
+            try? store.appendAudit(AuditEntry(at: SystemClock.now(), actor: defaultActor(), action: .verifyRevokedKey, target: kid,
                                               reason: "a token signed by a revoked key was presented",
                                               detail: "sub \(JSONWriter.escapeForMessage(claims["sub"]?.stringValue ?? "-")), jti \(JSONWriter.escapeForMessage(claims["jti"]?.stringValue ?? "-"))"))
         }

@@ -147,7 +147,7 @@ struct TokenEndpointTests {
             #expect(reuse.errorCode == "invalid_grant")
             let sid = first.string("session_id")
             #expect(try fixture.store.session(id: sid)?.revokedAt != nil)
-            #expect(try fixture.store.auditEntries(limit: 10, before: nil).contains { $0.action == "refresh_reuse" && $0.target == sid })
+            #expect(try fixture.store.auditEntries(limit: 10, before: nil).contains { $0.action == .refreshReuse && $0.target == sid })
             // The live token of the revoked family is dead too.
             let after = try await client.postJSON("/auth/refresh", #"{"refresh_token":"\#(second.string("refresh_token"))"}"#)
             #expect(after.status == .unauthorized)

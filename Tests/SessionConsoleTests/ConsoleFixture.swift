@@ -58,7 +58,7 @@ final class ConsoleFixture {
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 40 * day, kid: "key-2025-q4"), audit: audit("prepare", now - 40 * day))
         _ = try store.rotateSigningKeys(fresh: try KeyRing.makeRecord(.es256, kek: kek, at: now, kid: "unused"), audit: audit("quarterly", now - 30 * day))
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 2 * day, kid: "key-2026-q1"), audit: audit("publish next", now - 2 * day))
-        try store.appendAudit(AuditEntry(at: now - 50, actor: "system", action: "refresh_reuse", target: "sess-07", reason: "spent refresh token presented again",
+        try store.appendAudit(AuditEntry(at: now - 50, actor: "system", action: .refreshReuse, target: "sess-07", reason: "spent refresh token presented again",
                                          detail: "session sess-07 revoked"))
     }
 

@@ -53,7 +53,7 @@ struct ConsoleTests {
         f.key(.character("d")); f.type("stolen phone"); f.key(.enter); f.key(.character("y"))
         let revoked = try #require(try f.store.session(id: "sess-00"))
         #expect(revoked.revokeReason == "stolen phone" && revoked.revokedBy == "tester")
-        #expect(try f.store.auditEntries(limit: 5, before: nil).first?.action == "session.revoke")
+        #expect(try f.store.auditEntries(limit: 5, before: nil).first?.action == .sessionRevoke)
         #expect(f.app.state.status?.text == "revoked 1 session")
     }
 

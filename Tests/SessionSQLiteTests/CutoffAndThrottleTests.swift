@@ -42,15 +42,6 @@ struct CutoffAndThrottleTests {
         }
     }
 
-    @Test("the cutoff rule as a table", arguments: [
-        (iat: 99.0, cutoff: 100.0, revoked: true), (100, 100, true), (100, 100.999, true), (100.5, 100.2, true),
-        (101, 100.999, false), (101, 100, false), (0, 0, true),
-    ])
-    func rule(_ row: (iat: Double, cutoff: Double, revoked: Bool)) {
-        #expect(UserCutoff.revokes(issuedAt: row.iat, cutoff: row.cutoff) == row.revoked)
-        #expect(UserCutoff.revokes(issuedAt: UserCutoff.firstUnaffectedTime(after: row.cutoff), cutoff: row.cutoff) == false)
-    }
-
     @Test("of 30 concurrent reservations for one user, exactly 5 get a slot", arguments: StoreKind.allCases)
     func concurrentPerUser(_ kind: StoreKind) async throws {
         let f = try StoreFixture(kind)

@@ -15,11 +15,11 @@ struct GroupCommitTests {
         let policy = RefreshPolicy()
         let at = StoreFixture.now + 10
         let requests = [
-            RotationRequest(presentedHash: hash(tokenA), successorHash: hash(successorA), ip: "198.51.100.1", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(tokenA), successorHash: hash(successorA), ip: "198.51.100.1", at: at, policy: policy),
             // The same token again in the same batch: theft, exactly as if it came second alone.
-            RotationRequest(presentedHash: hash(tokenA), successorHash: hash(SecureRandom.bytes(32)), ip: "203.0.113.66", at: at, policy: policy),
-            RotationRequest(presentedHash: hash(tokenB), successorHash: hash(SecureRandom.bytes(32)), ip: "198.51.100.2", at: at, policy: policy),
-            RotationRequest(presentedHash: hash(SecureRandom.bytes(32)), successorHash: hash(SecureRandom.bytes(32)), ip: "x", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(tokenA), successorHash: hash(SecureRandom.bytes(32)), ip: "203.0.113.66", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(tokenB), successorHash: hash(SecureRandom.bytes(32)), ip: "198.51.100.2", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(SecureRandom.bytes(32)), successorHash: hash(SecureRandom.bytes(32)), ip: "x", at: at, policy: policy),
         ]
         let results = try f.store.rotateRefreshTokens(requests).map { try $0.get() }
         #expect(results.count == 4)
@@ -34,6 +34,6 @@ struct GroupCommitTests {
         #expect(try f.store.session(id: a.id)?.revokedAt != nil)
         #expect(try f.store.session(id: b.id)?.revokedAt == nil)
         #expect(try f.store.refreshHistory(sessionID: b.id).count == 2)
-        #expect(try f.store.auditEntries(limit: 10, before: nil).contains { $0.action == "refresh_reuse" && $0.target == a.id })
+        #expect(try f.store.auditEntries(limit: 10, before: nil).contains { $0.action == .refreshReuse && $0.target == a.id })
     }
 }

@@ -50,7 +50,7 @@ struct SessionStoreTests {
                                                    ip: "a", at: now + 3, policy: RefreshPolicy())
         #expect(after == .sessionEnded(try #require(try f.store.session(id: session.id)), .revoked))
         let audit = try f.store.auditEntries(limit: 10, before: nil)
-        #expect(audit.contains { $0.action == "refresh_reuse" && $0.target == session.id && $0.detail.contains(session.id) })
+        #expect(audit.contains { $0.action == .refreshReuse && $0.target == session.id && $0.detail.contains(session.id) })
         #expect(try f.store.revocations(after: 0, limit: 10).contains { $0.kind == .session && $0.target == session.id })
     }
 
@@ -78,14 +78,14 @@ struct SessionStoreTests {
         let presented = HashFunction.sha256.hash(token)
         let store = f.store
         let at = now + 1
-        let outcomes = await withTaskGroup(of: RotationOutcome?.self) { group in
+        let outcomes = await withTaskGroup(of: RefreshOutcome?.self) { group in
             for _ in 0..<32 {
                 group.addTask {
                     try? store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
                                                   ip: "x", at: at, policy: RefreshPolicy())
                 }
             }
-            var all: [RotationOutcome?] = []
+            var all: [RefreshOutcome?] = []
             for await outcome in group { all.append(outcome) }
             return all
         }
@@ -244,7 +244,7 @@ struct SessionStoreTests {
     @Test("the audit table refuses UPDATE and DELETE")
     func auditAppendOnly() throws {
         let f = try StoreFixture()
-        try f.store.appendAudit(AuditEntry(at: now, actor: "a", action: "x", target: "t"))
+        try f.store.appendAudit(AuditEntry(at: now, actor: "a", action: AuditAction(rawValue: "x"), target: "t"))
         try f.sqlite.withConnection { db throws in
             #expect(throws: SQLiteError.self) { try db.execute("UPDATE audit SET actor = 'mallory'") }
             #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM audit") }

@@ -27,7 +27,7 @@ enum StoreBenchmarks {
         let batches = try opsPerSecond(rounds: 3, seconds: 0.5) {
             let next = (0..<batchSize).map { _ in SecureRandom.bytes(32) }
             let requests = (0..<batchSize).map {
-                RotationRequest(presentedHash: HashFunction.sha256.hash(current[$0]), successorHash: HashFunction.sha256.hash(next[$0]),
+                RefreshPresentation(presentedHash: HashFunction.sha256.hash(current[$0]), successorHash: HashFunction.sha256.hash(next[$0]),
                                 ip: "203.0.113.1", at: now, policy: policy)
             }
             for result in try store.rotateRefreshTokens(requests) {

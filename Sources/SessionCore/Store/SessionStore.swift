@@ -128,10 +128,10 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Presents a refresh token (by hash): rotates it into `successorHash`, replays within
     /// grace, or detects reuse and revokes the family. One transaction.
     func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
-                            policy: RefreshPolicy) throws(StoreError) -> RotationOutcome
+                            policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome
     /// Several presentations, in order, with the same outcome each would have alone; a store
     /// may commit them together (group commit). Each result stands for its own request.
-    func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>]
+    func rotateRefreshTokens(_ requests: [RefreshPresentation]) throws(StoreError) -> [Result<RefreshOutcome, StoreError>]
 
     // MARK: Clients
     /// Adds a client; `.refused` when the id is taken.
@@ -147,21 +147,15 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Every key's kid and state, newest first: what a poller compares to notice a rotation
     /// without reading (and decoding) whole records.
     func signingKeyStates() throws(StoreError) -> [SigningKeyState]
-    /// Adds a key in state `next` (or `active` when there is no active key).
-    func addSigningKey(_ key: SigningKeyRecord, audit: AuditContext) throws(StoreError)
-    /// Makes the waiting `next` key, else `fresh`, active; the old active key retires.
-    /// Returns the new active kid.
+    /// Persists `KeyLifecycle.decide(action, …)` on the current keys, in one transaction with
+    /// its audit entries and feed event. A decision that inserts a fresh key uses `fresh`
+    /// (its state set by the decision); when it needs one and `fresh` is nil, nothing is
+    /// written and the answer is `.needsFreshKey`. `.notFound` / `.refused` as the decision says.
+    func changeSigningKeys(_ action: KeyAction, fresh: SigningKeyRecord?, audit: AuditContext) throws(StoreError) -> KeyChangeOutcome
+    /// Drops the revocation events `RevocationRetention` says no live token can be affected
+    /// by at `now`; returns how many.
     @discardableResult
-    func rotateSigningKeys(fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError) -> String
-    /// Retires a `next` or `retiring` key now. `.refused` for the active key.
-    func retireSigningKey(kid: String, audit: AuditContext) throws(StoreError)
-    /// Revokes a key: out of the JWKS at once, a `key` revocation event. Revoking the
-    /// active key activates the `next` key or `fresh` in the same transaction.
-    func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError)
-    /// Housekeeping at `now`: retires every retiring key past its horizon, and drops the
-    /// revocation events that can no longer affect a live token. Returns the retired kids.
-    @discardableResult
-    func retireExpiredKeys(at now: Double) throws(StoreError) -> [String]
+    func pruneRevocations(at now: Double) throws(StoreError) -> Int
 
     // MARK: Revocation and audit
     /// Revokes one access token by `jti` until `expiresAt`.
@@ -177,15 +171,50 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    /// Adds a key: `active` when there is none, else `next`.
+    public func addSigningKey(_ key: SigningKeyRecord, audit: AuditContext) throws(StoreError) {
+        _ = try changeSigningKeys(.add, fresh: key, audit: audit)
+    }
+
+    /// Makes the oldest `next` key, else `fresh`, active; the old active key starts retiring.
+    /// Returns the new active kid.
+    @discardableResult
+    public func rotateSigningKeys(fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError) -> String {
+        guard case .applied(let decision, let freshKid) = try changeSigningKeys(.rotate, fresh: fresh, audit: audit) else {
+            throw .refused("no key to activate")
+        }
+        return decision.newActive?.kid(fresh: freshKid) ?? ""
+    }
+
+    /// Retires a `next` or `retiring` key now. `.refused` for the active key.
+    public func retireSigningKey(kid: String, audit: AuditContext) throws(StoreError) {
+        _ = try changeSigningKeys(.retire(kid), fresh: nil, audit: audit)
+    }
+
+    /// Revokes a key; revoking the active key activates the `next` key or `fresh`.
+    public func revokeSigningKey(kid: String, fresh: SigningKeyRecord, audit: AuditContext) throws(StoreError) {
+        _ = try changeSigningKeys(.revoke(kid), fresh: fresh, audit: audit)
+    }
+
+    /// Housekeeping at `now`: retires every retiring key past its horizon and drops the
+    /// revocation events that can no longer affect a live token. Returns the retired kids.
+    @discardableResult
+    public func retireExpiredKeys(at now: Double) throws(StoreError) -> [String] {
+        let outcome = try changeSigningKeys(.autoRetire, fresh: nil, audit: AuditContext(actor: "system", reason: "housekeeping", at: now))
+        try pruneRevocations(at: now)
+        guard case .applied(let decision, _) = outcome else { return [] }
+        return decision.transitions.map { $0.key.kid(fresh: nil) }
+    }
+
     /// From the whole records: for stores without a cheaper query.
     public func signingKeyStates() throws(StoreError) -> [SigningKeyState] {
         try signingKeys().map { SigningKeyState(kid: $0.kid, state: $0.state) }
     }
 
     /// One transaction per presentation: for stores without group commit.
-    public func rotateRefreshTokens(_ requests: [RotationRequest]) throws(StoreError) -> [Result<RotationOutcome, StoreError>] {
+    public func rotateRefreshTokens(_ requests: [RefreshPresentation]) throws(StoreError) -> [Result<RefreshOutcome, StoreError>] {
         requests.map { request in
-            Result { () throws(StoreError) -> RotationOutcome in
+            Result { () throws(StoreError) -> RefreshOutcome in
                 try rotateRefreshToken(presentedHash: request.presentedHash, successorHash: request.successorHash, ip: request.ip,
                                        at: request.at, policy: request.policy)
             }

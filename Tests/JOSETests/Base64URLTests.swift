@@ -1,5 +1,4 @@
 import Testing
-@testable import SessionCore
 @testable import JOSE
 
 @Suite("Base64URL")

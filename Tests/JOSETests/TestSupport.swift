@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import SessionCore
 @testable import JOSE
 
 /// Shared helpers: vector files, cached keys, and raw token construction.

@@ -1,7 +1,6 @@
 import COpenSSL
 import Foundation
 import Testing
-@testable import SessionCore
 import SessionDemo
 @testable import JOSE
 

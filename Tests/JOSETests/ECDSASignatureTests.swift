@@ -1,5 +1,4 @@
 import Testing
-@testable import SessionCore
 import SessionDemo
 @testable import JOSE
 

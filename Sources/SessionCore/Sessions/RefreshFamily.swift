@@ -1,23 +1,5 @@
-
-/// Lifetimes and the reuse grace window of refresh sessions.
-public struct RefreshPolicy: Sendable, Equatable {
-    /// Absolute session lifetime in seconds.
-    public var sessionLifetime: Double
-    /// Idle timeout in seconds: a session unused this long ends.
-    public var idleTimeout: Double
-    /// Seconds after a rotation during which presenting the spent token again returns the
-    /// same successor instead of counting as theft; 0 (the default) disables it; at most 60.
-    public var reuseGrace: Double
-
-    public init(sessionLifetime: Double = 30 * 86_400, idleTimeout: Double = 7 * 86_400, reuseGrace: Double = 0) {
-        self.sessionLifetime = sessionLifetime
-        self.idleTimeout = idleTimeout
-        self.reuseGrace = min(max(reuseGrace, 0), 60)
-    }
-}
-
 /// What presenting a refresh token did.
-public enum RotationOutcome: Sendable, Equatable {
+public enum RefreshOutcome: Sendable, Equatable {
     /// The token was live: it is now spent and `successorHash` is the family's live token.
     case rotated(SessionRecord)
     /// The token was spent moments ago (within the grace window): the same successor
@@ -32,8 +14,9 @@ public enum RotationOutcome: Sendable, Equatable {
     case unknownToken
 }
 
-/// The pure decision of a refresh-token presentation, shared by every store so they agree.
-public enum RefreshDecision {
+/// The pure decision for a refresh family when one of its tokens is presented, shared by
+/// every store so they agree: rotate, replay within grace, revoke the family, or nothing.
+public enum RefreshFamily {
     /// What to do with `token` of `session` presented at `now`.
     public static func decide(token: RefreshTokenRecord, session: SessionRecord, now: Double, policy: RefreshPolicy) -> Action {
         let state = session.state(at: now)
@@ -53,7 +36,7 @@ public enum RefreshDecision {
 }
 
 /// One refresh-token presentation, for `SessionStore.rotateRefreshTokens`.
-public struct RotationRequest: Sendable {
+public struct RefreshPresentation: Sendable {
     public var presentedHash: [UInt8]
     public var successorHash: [UInt8]
     public var ip: String

@@ -1,5 +1,4 @@
 import Testing
-@testable import SessionCore
 @testable import JOSE
 
 /// One test per rule of DESIGN.md's "Token verification rules"; each fails if its rule is removed.

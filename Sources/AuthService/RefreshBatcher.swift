@@ -7,11 +7,11 @@ import SessionCore
 /// busy service writes one transaction per batch instead of one per request. An idle
 /// service adds no delay: the first presentation starts a batch at once. A response is sent
 /// only after its batch has committed, so nothing acknowledged can be lost.
-final class RotationBatcher: @unchecked Sendable {
-    typealias Outcome = Result<RotationOutcome, StoreError>
+final class RefreshBatcher: @unchecked Sendable {
+    typealias Outcome = Result<RefreshOutcome, StoreError>
 
     private let lock = NSLock()
-    private var pending: [(request: RotationRequest, continuation: CheckedContinuation<Outcome, Never>)] = []
+    private var pending: [(request: RefreshPresentation, continuation: CheckedContinuation<Outcome, Never>)] = []
     private var draining = false
     private let store: any SessionStore
     private let queue = DispatchQueue(label: "sessiond.rotations")
@@ -23,7 +23,7 @@ final class RotationBatcher: @unchecked Sendable {
     }
 
     /// The outcome of one presentation, committed.
-    func rotate(_ request: RotationRequest) async -> Outcome {
+    func rotate(_ request: RefreshPresentation) async -> Outcome {
         await withCheckedContinuation { continuation in
             let startDrainer: Bool = lock.withLock {
                 pending.append((request, continuation))
@@ -38,7 +38,7 @@ final class RotationBatcher: @unchecked Sendable {
     /// Writes batches until nothing is pending.
     private func drain() {
         while true {
-            let batch: [(request: RotationRequest, continuation: CheckedContinuation<Outcome, Never>)] = lock.withLock {
+            let batch: [(request: RefreshPresentation, continuation: CheckedContinuation<Outcome, Never>)] = lock.withLock {
                 guard !pending.isEmpty else {
                     draining = false
                     return []

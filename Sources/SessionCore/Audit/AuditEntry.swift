@@ -6,15 +6,13 @@ public struct AuditEntry: Sendable, Equatable {
     public var id: Int64
     public var at: Double
     public var actor: String
-    /// e.g. `session.revoke`, `user.revoke`, `key.rotate`, `key.retire`, `key.revoke`,
-    /// `user.add`, `refresh_reuse`, `verify.revoked_key`.
-    public var action: String
+    public var action: AuditAction
     public var target: String
     public var reason: String
     /// Extra context (counts, the session of a reuse); never secrets.
     public var detail: String
 
-    public init(id: Int64 = 0, at: Double, actor: String, action: String, target: String, reason: String = "", detail: String = "") {
+    public init(id: Int64 = 0, at: Double, actor: String, action: AuditAction, target: String, reason: String = "", detail: String = "") {
         self.id = id
         self.at = at
         self.actor = actor
@@ -27,6 +25,6 @@ public struct AuditEntry: Sendable, Equatable {
     /// The JSON form `audit list --json` prints.
     public var json: JSONObject {
         JSONObject(["id": .number(JSONNumber(Int(id))), "at": .string(Timestamp.rfc3339(at)), "actor": .string(actor),
-                    "action": .string(action), "target": .string(target), "reason": .string(reason), "detail": .string(detail)])
+                    "action": .string(action.rawValue), "target": .string(target), "reason": .string(reason), "detail": .string(detail)])
     }
 }

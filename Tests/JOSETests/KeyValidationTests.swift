@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import SessionCore
 @testable import JOSE
 
 /// Invalid public keys, each of which would let anyone forge tokens: refused on import with a

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import SessionCore
 @testable import JOSE
 
 /// HMAC through pooled, re-initialised contexts: RFC 4231 values, every time, on any thread.
