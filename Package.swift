@@ -60,7 +60,7 @@ let package = Package(
         // The in-memory store, for tests and benchmarks only: no executable links it.
         .target(
             name: "SessionStoreTesting",
-            dependencies: ["SessionCore", "JOSE"],
+            dependencies: ["SessionCore", "JOSE", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Demo data and its seeder (`sessionctl demo seed`).
@@ -187,6 +187,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionVerifierTests",
+            dependencies: ["SessionCore", "JOSE", "SessionStoreTesting", "SessionVerifier", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -130,18 +130,10 @@ public final class EffectRunner {
             return .failed("cannot sign a sample token: \(error)")
         }
         let key = try KeyRing.signingKey(record, kek: kek)
-        var claims = JSONObject()
-        claims["iss"] = .string("sessionctl-console")
-        claims["sub"] = .string(session.user)
-        claims["aud"] = .string("inspector")
-        claims["iat"] = .number(JSONNumber(Int(now)))
-        claims["exp"] = .number(JSONNumber(Int(now) + Int(store.lifetimes.maxAccessTokenLifetime)))
-        claims["jti"] = .string(SecureRandom.identifier())
-        claims["sid"] = .string(session.id)
-        claims["client_id"] = .string(session.client)
         let token: String
         do {
-            token = try JWSSigner.sign(claims, key: key, type: "at+jwt")
+            token = try AccessTokenClaims.sign(for: session, issuer: "sessionctl-console", audience: "inspector",
+                                               lifetime: Int(store.lifetimes.maxAccessTokenLifetime), now: now, key: key)
         } catch {
             return .failed("cannot sign a sample token: \(error)")
         }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SessionCore
+import SessionStoreTesting
 import Testing
 
 @Suite("bad input gets a clear 4xx, never a 500")
@@ -108,29 +109,5 @@ struct BadInputTests {
                 #expect(!lines.contains { $0.contains(secret) })
             }
         }
-    }
-}
-
-/// Collects formatted log lines.
-final class LogRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
-    var lines: [String] { lock.withLock { stored } }
-}
-
-struct RecordingHandler: LogHandler {
-    let recorder: LogRecorder
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = self.metadata.merging(metadata ?? [:]) { $1 }
-        recorder.append("\(level) \(message) \(all.map { "\($0)=\($1)" }.joined(separator: " "))")
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SessionCore
+import JOSE
 import SessionVerifier
 import SessionVerifierHummingbird
 import Testing
@@ -13,12 +14,10 @@ struct MiddlewareTests {
     @Test("no token or a bad one → 401 with WWW-Authenticate; a valid one reaches the handler with its claims")
     func protects() async throws {
         let fixture = try await ServiceFixture()
-        let fetcher = StubFetcher(store: fixture.store)
         let verifier = TokenVerifier(
             configuration: VerifierConfiguration(jwksURL: URL(string: "https://auth.test/.well-known/jwks.json")!,
-                                                 revocationFeedURL: URL(string: "https://auth.test/revocations")!,
-                                                 issuer: ServiceFixture.issuer, audience: "sessions-api", feedWait: 1),
-            fetcher: fetcher)
+                                                 issuer: ServiceFixture.issuer, audience: "sessions-api"),
+            fetcher: JWKSFetcher(store: fixture.store))
         await verifier.start()
         defer { verifier.stop() }
         let router = Router(context: VerifiedRequestContext.self)
@@ -40,5 +39,16 @@ struct MiddlewareTests {
             #expect(good.status == .ok)
             #expect(String(buffer: good.body) == "alice")
         }
+    }
+}
+
+/// Answers every request with the store's published JWKS (the feed's behaviour is the
+/// SessionVerifier tests' concern).
+struct JWKSFetcher: HTTPFetching {
+    let store: any SessionStore
+
+    func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
+        guard let keys = try? store.signingKeys() else { throw HTTPFetchError("store unavailable") }
+        return HTTPFetchResponse(status: 200, body: JSONWriter.bytes(KeyRing.publishedJWKS(keys)))
     }
 }

@@ -1,8 +1,8 @@
-import AuthService
 import Foundation
 import Logging
 import SessionCore
 import JOSE
+import SessionStoreTesting
 import SessionVerifier
 import Testing
 
@@ -68,7 +68,7 @@ struct TokenVerifierTests {
     let base = URL(string: "https://auth.test")!
 
     /// A verifier on the real clock, or on `clock` (made after the tokens it checks were issued).
-    func makeVerifier(_ fixture: ServiceFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
+    func makeVerifier(_ fixture: VerifierFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
                       policy: StaleFeedPolicy = .failClosed, feed: Bool = true, logger: Logger? = nil) -> TokenVerifier {
         var quiet = logger ?? Logger(label: "verifier")
         if logger == nil { quiet.logLevel = .critical }
@@ -76,13 +76,13 @@ struct TokenVerifierTests {
             configuration: VerifierConfiguration(
                 jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
                 revocationFeedURL: feed ? base.appendingPathComponent("revocations") : nil,
-                issuer: ServiceFixture.issuer, audience: "sessions-api", stalenessLimit: 30, staleFeedPolicy: policy, feedWait: 1),
+                issuer: VerifierFixture.issuer, audience: "sessions-api", stalenessLimit: 30, staleFeedPolicy: policy, feedWait: 1),
             fetcher: fetcher, logger: quiet, clock: { clock?.now ?? SystemClock.now() })
     }
 
     @Test("a bad key in a fetched JWKS is skipped and logged; the other keys still verify; its tokens are weak_key")
     func badKeyInFetchedSet() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         var bad = try JWSKey.generate(.rs256).jwk(includePrivate: false)
         bad["kid"] = .string("e-is-one")
         bad["e"] = .string(Base64URL.encode([1]))
@@ -93,13 +93,13 @@ struct TokenVerifierTests {
         let verifier = makeVerifier(fixture, fetcher: fetcher, logger: logger)
         await verifier.start()
         defer { verifier.stop() }
-        let tokens = try await fixture.test { client in try await client.login() }
-        let accepted = try await verifier.verify(tokens.string("access_token"))
+        let tokens = try fixture.login()
+        let accepted = try await verifier.verify(tokens.accessToken)
         #expect(accepted.subject == "alice")
         #expect(recorder.lines.contains { $0.contains("skipped a key of the fetched JWKS") && $0.contains("RSA public exponent e is 1") })
         // A token naming the bad key is refused as weak_key, without a refetch storm.
         let header = Base64URL.encode(Array(#"{"alg":"RS256","kid":"e-is-one","typ":"at+jwt"}"#.utf8))
-        let forged = header + "." + tokens.string("access_token").split(separator: ".")[1] + "." + Base64URL.encode([1, 2, 3])
+        let forged = header + "." + tokens.accessToken.split(separator: ".")[1] + "." + Base64URL.encode([1, 2, 3])
         do {
             _ = try await verifier.verify(forged)
             Issue.record("a token for an invalid key was accepted")
@@ -110,20 +110,20 @@ struct TokenVerifierTests {
     }
 
     /// A started verifier following the fixture's keys and feed, and its fetcher.
-    func startedVerifier(_ fixture: ServiceFixture) async -> (TokenVerifier, StubFetcher) {
+    func startedVerifier(_ fixture: VerifierFixture) async -> (TokenVerifier, StubFetcher) {
         let fetcher = StubFetcher(store: fixture.store)
         let verifier = makeVerifier(fixture, fetcher: fetcher)
         await verifier.start()
         return (verifier, fetcher)
     }
 
-    func login(_ fixture: ServiceFixture, _ user: String = "alice") async throws -> IssuedTokens {
-        try await fixture.service.login(username: user, password: ServiceFixture.password, clientID: "svc", ip: "10.0.0.1", userAgent: "t")
+    func login(_ fixture: VerifierFixture, _ user: String = "alice") async throws -> VerifierFixture.Issued {
+        try fixture.login(user)
     }
 
     @Test("verifies the service's tokens with typ, iss and aud; refuses another audience")
     func verifies() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let (verifier, fetcher) = await startedVerifier(fixture)
         defer { verifier.stop() }
         let tokens = try await login(fixture)
@@ -145,7 +145,7 @@ struct TokenVerifierTests {
 
     @Test("a repeated token is a cache hit, but a revocation learned from the feed still refuses it")
     func cacheHonoursRevocation() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let (verifier, fetcher) = await startedVerifier(fixture)
         defer { verifier.stop() }
         let tokens = try await login(fixture)
@@ -166,7 +166,7 @@ struct TokenVerifierTests {
 
     @Test("user cutoffs, jti and key revocations from the feed refuse matching tokens only")
     func otherRevocationKinds() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let fetcher = StubFetcher(store: fixture.store)
         let verifier = makeVerifier(fixture, fetcher: fetcher)
         let alice = try await login(fixture)
@@ -199,7 +199,7 @@ struct TokenVerifierTests {
 
     @Test("an unknown kid refetches the JWKS at most once per 30 s, however many arrive")
     func unknownKidRateLimit() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let fetcher = StubFetcher(store: fixture.store)
         let clock = ManualClock()
         let verifier = makeVerifier(fixture, fetcher: fetcher, clock: clock, feed: false)
@@ -217,7 +217,7 @@ struct TokenVerifierTests {
 
     @Test("a key activated after the last fetch is found by the unknown-kid refetch")
     func rotationIsPickedUp() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let fetcher = StubFetcher(store: fixture.store)
         let verifier = makeVerifier(fixture, fetcher: fetcher, feed: false)
         await verifier.start()
@@ -226,14 +226,13 @@ struct TokenVerifierTests {
             let fresh = try KeyRing.makeRecord(.es256, kek: fixture.kek, at: SystemClock.now())
             try fixture.store.rotateSigningKeys(fresh: fresh, audit: AuditContext(actor: "t", reason: "t", at: SystemClock.now()))
         }
-        try await fixture.service.reloadKeys()
         let tokens = try await login(fixture)
         #expect(try await verifier.verify(tokens.accessToken).subject == "alice")
     }
 
     @Test("a stale feed refuses tokens under fail-closed and keeps verifying under warn")
     func staleness() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let tokens = try await login(fixture)
         for policy in StaleFeedPolicy.allCases {
             let fetcher = StubFetcher(store: fixture.store)
@@ -260,7 +259,7 @@ struct TokenVerifierTests {
 
     @Test("the cache honours exp: an expired cached token is refused")
     func cacheHonoursExpiry() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try VerifierFixture()
         let tokens = try await login(fixture)
         let fetcher = StubFetcher(store: fixture.store)
         let clock = ManualClock()
