@@ -5,7 +5,7 @@ PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
 
-.PHONY: all build test demo tour bench bench-build deps system-deps python-deps fuzz fuzz-build clean
+.PHONY: all build test demo tour bench bench-build deps system-deps python-deps fuzz fuzz-build format lint clean
 
 all: build
 
@@ -90,6 +90,15 @@ fuzz-build: system-deps
 
 fuzz: fuzz-build
 	Fuzz/run.sh $(RUNS)
+
+## Formatting: `make format` rewrites the sources to the project's style (.swift-format);
+## `make lint` fails on any difference (CI runs it).
+FORMATTED := Sources Tests Benchmarks/Sources Fuzz/Targets
+format:
+	swift format -i -r $(FORMATTED)
+
+lint:
+	swift format lint --strict -r $(FORMATTED)
 
 clean:
 	rm -rf .build Fuzz/.build Benchmarks/.build

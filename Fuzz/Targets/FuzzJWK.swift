@@ -1,5 +1,5 @@
 #if canImport(JOSE)
-import JOSE
+    import JOSE
 #endif
 
 /// libFuzzer entry point: any bytes as a JWK, as a JWKS, and as JSON for both readers. Must never crash.

@@ -1,5 +1,5 @@
 #if canImport(JOSE)
-import JOSE
+    import JOSE
 #endif
 
 /// Keys built once: the fuzzer drives the whole verification path, parser first.

@@ -26,14 +26,17 @@ public func buildRouter(service: SessionService) -> Router<AuthRequestContext> {
 /// The whole service: the router, plus the upkeep loop (key reload and feed watch every
 /// `refreshInterval`, housekeeping every minute), with the configuration's
 /// `ConnectionLimits` on every connection. `onServerRunning` receives the bound port.
-public func buildApplication(service: SessionService, address: ListenAddress, logger: Logger,
-                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+public func buildApplication(
+    service: SessionService, address: ListenAddress, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     let limits = service.configuration.connectionLimits
     return Application(
         router: buildRouter(service: service),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(limits.idleTimeout * 1000)))),
-        configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "sessiond",
-                                                availableConnectionsDelegate: ConnectionCap(limit: limits.maxConnections, logger: logger)),
+        configuration: ApplicationConfiguration(
+            address: .hostname(address.host, port: address.port), serverName: "sessiond",
+            availableConnectionsDelegate: ConnectionCap(limit: limits.maxConnections, logger: logger)),
         services: [UpkeepService(service: service)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? address.port) },
         logger: logger

@@ -21,8 +21,9 @@ struct AuthRoutes {
         let password = try RequestInput.requiredString(body, "password", maxLength: 1024)
         let clientID = try RequestInput.string(body, "client_id", maxLength: 64)
         let cookieMode = try RequestInput.wantsCookie(request, body)
-        let tokens = try await service.login(username: username, password: password, clientID: clientID, ip: context.clientIP,
-                                             userAgent: RequestInput.userAgent(request))
+        let tokens = try await service.login(
+            username: username, password: password, clientID: clientID, ip: context.clientIP,
+            userAgent: RequestInput.userAgent(request))
         return respond(tokens, cookieMode: cookieMode)
     }
 
@@ -49,7 +50,8 @@ struct AuthRoutes {
 
     private func logout(_ request: Request, _ context: AuthRequestContext) async throws(OAuthError) -> Response {
         let body = try await RequestInput.jsonObject(request, limit: limit, allowEmpty: true)
-        let refresh = try RequestInput.string(body, "refresh_token", maxLength: 256)
+        let refresh =
+            try RequestInput.string(body, "refresh_token", maxLength: 256)
             ?? RequestInput.cookie(request, named: service.configuration.cookieName)
         try await service.logout(accessToken: RequestInput.bearerToken(request), refreshToken: refresh)
         var headers: HTTPFields = [.cacheControl: "no-store"]

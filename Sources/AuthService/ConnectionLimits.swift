@@ -44,8 +44,9 @@ struct ConnectionCap: AvailableConnectionsDelegate {
     mutating func connectionOpened() {
         let open = state.open.add(1, ordering: .relaxed).newValue
         if open >= limit, !state.full.exchange(true, ordering: .relaxed) {
-            logger.warning("connection cap reached: \(open) open; new connections wait until one closes",
-                           metadata: ["max_connections": "\(limit)"])
+            logger.warning(
+                "connection cap reached: \(open) open; new connections wait until one closes",
+                metadata: ["max_connections": "\(limit)"])
         }
     }
 

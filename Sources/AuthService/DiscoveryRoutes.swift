@@ -14,15 +14,17 @@ struct DiscoveryRoutes {
             JSONResponse.make(JSONObject(["status": .string("ok")]), headers: [.cacheControl: "no-store"])
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: service.metrics.render())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: service.metrics.render())))
         }
     }
 
     private func jwks() -> Response {
-        Response(status: .ok,
-                 headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=\(service.configuration.jwksMaxAge)"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: service.publishedJWKS)))
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=\(service.configuration.jwksMaxAge)"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: service.publishedJWKS)))
     }
 
     private func metadata() -> Response {

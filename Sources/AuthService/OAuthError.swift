@@ -43,7 +43,8 @@ public struct OAuthError: Error, HTTPResponseError, Equatable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.cacheControl] = "no-store"
-        return JSONResponse.make(status: status, JSONObject(["error": .string(code), "error_description": .string(detail)]),
-                                 headers: fields)
+        return JSONResponse.make(
+            status: status, JSONObject(["error": .string(code), "error_description": .string(detail)]),
+            headers: fields)
     }
 }

@@ -46,9 +46,9 @@ struct OAuthRoutes {
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic" else { return nil }
         guard let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
-              let id = String(text[..<colon]).removingPercentEncoding,
-              let secret = String(text[text.index(after: colon)...]).removingPercentEncoding
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
+            let id = String(text[..<colon]).removingPercentEncoding,
+            let secret = String(text[text.index(after: colon)...]).removingPercentEncoding
         else { throw .invalidClient("malformed Basic credentials") }
         return (id, secret)
     }

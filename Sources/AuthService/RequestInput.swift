@@ -44,8 +44,9 @@ enum RequestInput {
         case .tooLarge:
             throw OAuthError(.contentTooLarge, "invalid_request", "request body is over \(bytes) bytes")
         case .timedOut:
-            throw OAuthError(.requestTimeout, "invalid_request", "request body did not arrive within \(Int(limit.seconds)) s",
-                             headers: [.connection: "close"])
+            throw OAuthError(
+                .requestTimeout, "invalid_request", "request body did not arrive within \(Int(limit.seconds)) s",
+                headers: [.connection: "close"])
         }
     }
 
@@ -133,8 +134,9 @@ enum RequestInput {
     static func checkGrant(_ object: JSONObject?, expected: String) throws(OAuthError) {
         guard let grant = try string(object, "grant_type", maxLength: 64) else { return }
         guard grant == expected else {
-            throw OAuthError(.badRequest, "unsupported_grant_type",
-                             "grant_type \(JSONWriter.escapeForMessage(grant)) is not supported here; use \(expected)")
+            throw OAuthError(
+                .badRequest, "unsupported_grant_type",
+                "grant_type \(JSONWriter.escapeForMessage(grant)) is not supported here; use \(expected)")
         }
     }
 

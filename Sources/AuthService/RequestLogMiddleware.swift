@@ -15,10 +15,12 @@ struct RequestLogMiddleware: RouterMiddleware {
             let route = context.endpointPath ?? "unmatched"
             let elapsed = ContinuousClock.now - started
             metrics.increment("sessiond_http_requests_total", [("method", request.method.rawValue), ("route", route), ("status", String(status.code))])
-            context.logger.debug("request", metadata: [
-                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status.code)",
-                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-            ])
+            context.logger.debug(
+                "request",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status.code)",
+                    "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+                ])
         }
         do {
             let response = try await next(request, context)

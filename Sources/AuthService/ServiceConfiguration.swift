@@ -31,12 +31,14 @@ public struct ServiceConfiguration: Sendable {
     /// Deadlines for request heads and bodies, keep-alive idling, and the connection cap.
     public var connectionLimits: ConnectionLimits
 
-    public init(issuer: String, audience: String = "sessions-api", accessTokenLifetime: Double = 300,
-                refreshPolicy: RefreshPolicy = RefreshPolicy(), jwksMaxAge: Int = 60, maxBodyBytes: Int = 16 * 1024,
-                loginFailuresPerUser: Int = 5, loginFailuresPerAddress: Int = 20, loginFailureWindow: Double = 300,
-                maxFeedWait: Double = 30, refreshInterval: Double = 0.25, defaultClientID: String = "web",
-                cookieName: String = "sessiond_refresh", passwordCheckConcurrency: Int = 2,
-                connectionLimits: ConnectionLimits = ConnectionLimits()) {
+    public init(
+        issuer: String, audience: String = "sessions-api", accessTokenLifetime: Double = 300,
+        refreshPolicy: RefreshPolicy = RefreshPolicy(), jwksMaxAge: Int = 60, maxBodyBytes: Int = 16 * 1024,
+        loginFailuresPerUser: Int = 5, loginFailuresPerAddress: Int = 20, loginFailureWindow: Double = 300,
+        maxFeedWait: Double = 30, refreshInterval: Double = 0.25, defaultClientID: String = "web",
+        cookieName: String = "sessiond_refresh", passwordCheckConcurrency: Int = 2,
+        connectionLimits: ConnectionLimits = ConnectionLimits()
+    ) {
         self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.audience = audience
         self.accessTokenLifetime = accessTokenLifetime

@@ -13,8 +13,9 @@ extension SessionService {
         let claims = verified.claims
         let kid = verified.key.kid
         let verdict = try await withStore { store throws(StoreError) in
-            try store.revocationVerdict(sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
-                                        user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: kid)
+            try store.revocationVerdict(
+                sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
+                user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: kid)
         }
         return verdict == nil ? claims : nil
     }

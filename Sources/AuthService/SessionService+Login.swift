@@ -33,9 +33,10 @@ extension SessionService {
         await settle(attempt, .succeeded)
         now = await waitOutCutoff(of: user, now: clock())
         let policy = configuration.refreshPolicy
-        let session = SessionRecord(id: SessionID.generate(), user: user.name, client: client, ip: ip, userAgent: userAgent,
-                                    createdAt: now, lastUsedAt: now, expiresAt: now + policy.sessionLifetime,
-                                    idleExpiresAt: now + policy.idleTimeout)
+        let session = SessionRecord(
+            id: SessionID.generate(), user: user.name, client: client, ip: ip, userAgent: userAgent,
+            createdAt: now, lastUsedAt: now, expiresAt: now + policy.sessionLifetime,
+            idleExpiresAt: now + policy.idleTimeout)
         let refreshToken = minter.mint()
         let hash = RefreshTokenMinter.hash(refreshToken)
         try await withStore { store throws(StoreError) in try store.createSession(session, refreshTokenHash: hash) }
@@ -57,8 +58,9 @@ extension SessionService {
         case .refused(let wait):
             metrics.increment("sessiond_logins_total", [("result", "throttled")])
             let seconds = String(Int(wait.rounded(.up)))
-            throw OAuthError(.tooManyRequests, "too_many_requests", "too many failed attempts; retry in \(seconds) s",
-                             headers: [.retryAfter: seconds])
+            throw OAuthError(
+                .tooManyRequests, "too_many_requests", "too many failed attempts; retry in \(seconds) s",
+                headers: [.retryAfter: seconds])
         }
     }
 
@@ -84,9 +86,10 @@ extension SessionService {
     }
 
     static func isValidClientID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 64 && id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
-        }
+        !id.isEmpty && id.utf8.count <= 64
+            && id.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+            }
     }
 }

@@ -11,7 +11,8 @@ extension SessionService {
         var sessionID: String?
         var user = ""
         if let accessToken, let claims = try await verifyOwnAccessToken(accessToken, now: now),
-           let sid = claims["sid"]?.stringValue {
+            let sid = claims["sid"]?.stringValue
+        {
             sessionID = sid
             user = claims["sub"]?.stringValue ?? ""
         } else if let refreshToken, let owner = try await liveRefreshSession(refreshToken, now: now) {

@@ -70,7 +70,8 @@ extension SessionService {
             return
         }
         if let claims = try await verifyOwnAccessToken(token, now: now), let jti = claims["jti"]?.stringValue,
-           let exp = claims["exp"]?.doubleValue {
+            let exp = claims["exp"]?.doubleValue
+        {
             try await withStore { store throws(StoreError) in try store.revokeTokenID(jti, expiresAt: exp, audit: audit) }
             metrics.increment("sessiond_oauth_requests_total", [("endpoint", "revoke"), ("result", "access_token")])
             noteRevocation()

@@ -64,13 +64,15 @@ extension SessionService {
         let lifetime = Int(configuration.accessTokenLifetime)
         let token: String
         do {
-            token = try AccessTokenClaims.sign(for: session, issuer: configuration.issuer, audience: configuration.audience,
-                                               lifetime: lifetime, now: now, key: key, algorithm: algorithm)
+            token = try AccessTokenClaims.sign(
+                for: session, issuer: configuration.issuer, audience: configuration.audience,
+                lifetime: lifetime, now: now, key: key, algorithm: algorithm)
         } catch {
             logger.error("signing failed", metadata: ["kid": "\(key.kid)", "error": "\(error)"])
             throw .serverError()
         }
-        return IssuedTokens(accessToken: token, expiresIn: lifetime, refreshToken: refreshToken, sessionID: session.id,
-                            sessionExpiresAt: min(session.expiresAt, session.idleExpiresAt))
+        return IssuedTokens(
+            accessToken: token, expiresIn: lifetime, refreshToken: refreshToken, sessionID: session.id,
+            sessionExpiresAt: min(session.expiresAt, session.idleExpiresAt))
     }
 }

@@ -27,9 +27,11 @@ public final class SessionService: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Double
 
-    public init(store: any SessionStore, kek: KeyEncryptionKey, configuration: ServiceConfiguration,
-                logger: Logger = Logger(label: "sessiond"), metrics: ServiceMetrics = ServiceMetrics(),
-                clock: @escaping @Sendable () -> Double = { SystemClock.now() }) throws(CryptoError) {
+    public init(
+        store: any SessionStore, kek: KeyEncryptionKey, configuration: ServiceConfiguration,
+        logger: Logger = Logger(label: "sessiond"), metrics: ServiceMetrics = ServiceMetrics(),
+        clock: @escaping @Sendable () -> Double = { SystemClock.now() }
+    ) throws(CryptoError) {
         self.store = store
         self.kek = kek
         self.configuration = configuration

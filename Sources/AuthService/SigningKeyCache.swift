@@ -17,8 +17,9 @@ final class SigningKeyCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var snapshot = Snapshot(active: nil, activeAlgorithm: nil, published: Array(#"{"keys":[]}"#.utf8),
-                                    publishedCount: 0, verification: JWKSet(keys: []), records: [])
+    private var snapshot = Snapshot(
+        active: nil, activeAlgorithm: nil, published: Array(#"{"keys":[]}"#.utf8),
+        publishedCount: 0, verification: JWKSet(keys: []), records: [])
     private var fingerprint = ""
     private let kek: KeyEncryptionKey
 
@@ -41,8 +42,9 @@ final class SigningKeyCache: @unchecked Sendable {
     func reload(_ records: [SigningKeyRecord]) throws(StoreError) -> Bool {
         let print = Self.fingerprint(records.map { SigningKeyState(kid: $0.kid, state: $0.state) })
         if lock.withLock({ print == fingerprint }) { return false }
-        var next = Snapshot(active: nil, activeAlgorithm: nil, published: [], publishedCount: 0,
-                            verification: KeyRing.verificationSet(records), records: records)
+        var next = Snapshot(
+            active: nil, activeAlgorithm: nil, published: [], publishedCount: 0,
+            verification: KeyRing.verificationSet(records), records: records)
         if let record = records.first(where: { $0.state == .active }) {
             let key = try KeyRing.signingKey(record, kek: kek)
             next.active = key

@@ -17,12 +17,16 @@ struct SimulatedUser: Sendable {
     func run() async {
         var random = SystemRandomNumberGenerator()
         while !Task.isCancelled {
-            let (status, body) = await http.send("POST", authURL.appendingPathComponent("auth/login"),
-                                                 json: JSONObject(["username": .string(name), "password": .string(password),
-                                                                   "client_id": .string("demo-traffic")]),
-                                                 userAgent: userAgent)
+            let (status, body) = await http.send(
+                "POST", authURL.appendingPathComponent("auth/login"),
+                json: JSONObject([
+                    "username": .string(name), "password": .string(password),
+                    "client_id": .string("demo-traffic"),
+                ]),
+                userAgent: userAgent)
             guard status == 200, var access = body["access_token"]?.stringValue, var refresh = body["refresh_token"]?.stringValue,
-                  let lifetime = body["expires_in"]?.doubleValue else {
+                let lifetime = body["expires_in"]?.doubleValue
+            else {
                 stats.add("login_failed")
                 await pause(seconds: 3)
                 continue
@@ -42,10 +46,12 @@ struct SimulatedUser: Sendable {
                     break session
                 }
                 if Date().timeIntervalSince(issued) > lifetime * 0.6 || Int.random(in: 0..<40, using: &random) == 0 {
-                    let (refreshStatus, next) = await http.send("POST", authURL.appendingPathComponent("auth/refresh"),
-                                                                json: JSONObject(["refresh_token": .string(refresh)]), userAgent: userAgent)
+                    let (refreshStatus, next) = await http.send(
+                        "POST", authURL.appendingPathComponent("auth/refresh"),
+                        json: JSONObject(["refresh_token": .string(refresh)]), userAgent: userAgent)
                     guard refreshStatus == 200, let newAccess = next["access_token"]?.stringValue,
-                          let newRefresh = next["refresh_token"]?.stringValue else {
+                        let newRefresh = next["refresh_token"]?.stringValue
+                    else {
                         stats.add("refresh_refused")
                         break session
                     }
@@ -58,12 +64,14 @@ struct SimulatedUser: Sendable {
                 if Int.random(in: 0..<400, using: &random) == 0, let stolen = spent {
                     // A thief replays a spent refresh token: the whole session is revoked.
                     stats.add("theft")
-                    _ = await http.send("POST", authURL.appendingPathComponent("auth/refresh"),
-                                        json: JSONObject(["refresh_token": .string(stolen)]), userAgent: "curl/8.0 (stolen token)")
+                    _ = await http.send(
+                        "POST", authURL.appendingPathComponent("auth/refresh"),
+                        json: JSONObject(["refresh_token": .string(stolen)]), userAgent: "curl/8.0 (stolen token)")
                 }
                 if Int.random(in: 0..<150, using: &random) == 0 {
-                    _ = await http.send("POST", authURL.appendingPathComponent("auth/logout"), json: JSONObject(),
-                                        bearer: access, userAgent: userAgent)
+                    _ = await http.send(
+                        "POST", authURL.appendingPathComponent("auth/logout"), json: JSONObject(),
+                        bearer: access, userAgent: userAgent)
                     stats.add("logout")
                     await pause(seconds: Double.random(in: 1...4, using: &random))
                     break session

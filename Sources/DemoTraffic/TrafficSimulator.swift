@@ -27,8 +27,9 @@ public struct TrafficSimulator: Sendable {
         let http = DemoHTTP()
         await withTaskGroup(of: Void.self) { group in
             for (index, (name, password)) in users.enumerated() {
-                let user = SimulatedUser(name: name, password: password, authURL: authURL, apiURL: apiURL, http: http,
-                                         stats: stats, userAgent: Self.agents[index % Self.agents.count])
+                let user = SimulatedUser(
+                    name: name, password: password, authURL: authURL, apiURL: apiURL, http: http,
+                    stats: stats, userAgent: Self.agents[index % Self.agents.count])
                 group.addTask {
                     try? await Task.sleep(for: .milliseconds(index * 150))
                     await user.run()
@@ -48,8 +49,9 @@ public struct TrafficSimulator: Sendable {
         for name in names where try store.user(named: name) == nil {
             let hash: String
             do { hash = try hasher.hash(DemoSeeder.password) } catch { throw .unusable("password hashing failed: \(error)") }
-            try store.addUser(UserRecord(name: name, passwordHash: hash, createdAt: now),
-                              audit: AuditContext(actor: "demo", reason: "demo traffic user", at: now))
+            try store.addUser(
+                UserRecord(name: name, passwordHash: hash, createdAt: now),
+                audit: AuditContext(actor: "demo", reason: "demo traffic user", at: now))
         }
     }
 }

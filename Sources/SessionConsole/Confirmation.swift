@@ -27,11 +27,13 @@ enum Confirmation {
             return "Revoke all \(live) active session\(live == 1 ? "" : "s") of \(user), and refuse every token issued to \(user) until now?"
         case .rotateKey:
             let signer = impact.nextKid.map { "next key \($0.prefix(12))…" } ?? "a new \(impact.freshAlgorithm) key"
-            return "Rotate: \(signer) signs from now; the active key retires after \(duration(impact.keyHorizon)). \(impact.liveSessions) live sessions keep working?"
+            return
+                "Rotate: \(signer) signs from now; the active key retires after \(duration(impact.keyHorizon)). \(impact.liveSessions) live sessions keep working?"
         case .retireKey(let kid):
             return "Retire key \(kid.prefix(12))…? It leaves the JWKS; tokens it signed stop verifying."
         case .revokeKey(let kid):
-            let consequence = impact.keyIsActive
+            let consequence =
+                impact.keyIsActive
                 ? "; a new key signs; access tokens of \(impact.liveSessions) live sessions are refused until they refresh?" : "?"
             return "REVOKE key \(kid.prefix(12))…? It leaves the JWKS now" + consequence
         }

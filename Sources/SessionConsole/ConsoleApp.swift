@@ -11,8 +11,10 @@ public final class ConsoleApp {
     private let monochrome: Bool
     private let clock: () -> Double
 
-    public init(state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme,
-                monochrome: Bool, clock: @escaping () -> Double) {
+    public init(
+        state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme,
+        monochrome: Bool, clock: @escaping () -> Double
+    ) {
         self.state = state
         self.backend = backend
         self.runner = runner

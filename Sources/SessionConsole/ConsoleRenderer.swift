@@ -75,7 +75,9 @@ public struct ConsoleRenderer {
             Prompt.draw(":", text, y: promptY, width: state.width, theme: theme, into: &buffer)
             let matches = ConsoleState.commands.filter { $0.hasPrefix(text) && $0 != text }
             if !text.isEmpty, !matches.isEmpty {
-                buffer.put("  Tab: " + matches.map { ":" + $0 }.joined(separator: " "), x: min(state.width - 30, DisplayWidth.of(text) + 4), y: promptY, style: theme[.muted])
+                buffer.put(
+                    "  Tab: " + matches.map { ":" + $0 }.joined(separator: " "), x: min(state.width - 30, DisplayWidth.of(text) + 4), y: promptY,
+                    style: theme[.muted])
             }
         case .reason(let action, let text):
             Prompt.draw("Reason for \(describe(action, state: state)): ", text, y: promptY, width: state.width, theme: theme, into: &buffer)
@@ -85,10 +87,10 @@ public struct ConsoleRenderer {
         case .inspectInput(let text):
             Prompt.draw("token: ", text.count > 60 ? "…" + text.suffix(59) : text, y: promptY, width: state.width, theme: theme, into: &buffer)
         }
-        HintBar.draw(hints(state).map { HintBar.Hint(key: $0.label, text: shortDescription($0)) }, y: hintY, width: state.width,
-                     theme: theme, into: &buffer)
+        HintBar.draw(
+            hints(state).map { HintBar.Hint(key: $0.label, text: shortDescription($0)) }, y: hintY, width: state.width,
+            theme: theme, into: &buffer)
     }
-
 
     /// Hint-bar bindings: hinted, for this view, dangerous ones only when writable.
     func hints(_ state: ConsoleState) -> [KeyBinding] {
@@ -129,14 +131,5 @@ public struct ConsoleRenderer {
         case .revokeKey(let kid): "revoking key \(kid.prefix(12))…"
         }
     }
-
-
-
-
-
-
-
-
-
 
 }

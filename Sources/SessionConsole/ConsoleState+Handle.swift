@@ -261,7 +261,10 @@ extension ConsoleState {
             let live = targets.filter { $0.state(at: now) == .active }
             if live.isEmpty && markedElsewhere.isEmpty {
                 let one = targets[0]
-                status = (targets.count == 1 ? "session of \(one.user) is already \(one.state(at: now).rawValue)" : "those sessions are already revoked or expired", true)
+                status = (
+                    targets.count == 1 ? "session of \(one.user) is already \(one.state(at: now).rawValue)" : "those sessions are already revoked or expired",
+                    true
+                )
                 return []
             }
             let ids = live.map(\.id) + markedElsewhere.sorted()
@@ -407,8 +410,11 @@ extension ConsoleState {
             return []
         case .tab:
             let matches = Self.commands.filter { $0.hasPrefix(text) }
-            if matches.count == 1 { mode = .command(matches[0] + (matches[0] == "theme" ? " " : "")) }
-            else if !matches.isEmpty { status = (matches.map { ":" + $0 }.joined(separator: "  "), false) }
+            if matches.count == 1 {
+                mode = .command(matches[0] + (matches[0] == "theme" ? " " : ""))
+            } else if !matches.isEmpty {
+                status = (matches.map { ":" + $0 }.joined(separator: "  "), false)
+            }
             return []
         case .enter:
             mode = .normal

@@ -12,8 +12,10 @@ public final class EffectRunner {
     let themesFolder: String
     let clock: () -> Double
 
-    public init(store: any SessionStore, storePath: String, actor: String, environment: [String: String],
-                themesFolder: String, clock: @escaping () -> Double) {
+    public init(
+        store: any SessionStore, storePath: String, actor: String, environment: [String: String],
+        themesFolder: String, clock: @escaping () -> Double
+    ) {
         self.store = store
         self.storePath = storePath
         self.actor = actor
@@ -132,8 +134,9 @@ public final class EffectRunner {
         let key = try KeyRing.signingKey(record, kek: kek)
         let token: String
         do {
-            token = try AccessTokenClaims.sign(for: session, issuer: "sessionctl-console", audience: "inspector",
-                                               lifetime: Int(store.lifetimes.maxAccessTokenLifetime), now: now, key: key)
+            token = try AccessTokenClaims.sign(
+                for: session, issuer: "sessionctl-console", audience: "inspector",
+                lifetime: Int(store.lifetimes.maxAccessTokenLifetime), now: now, key: key)
         } catch {
             return .failed("cannot sign a sample token: \(error)")
         }

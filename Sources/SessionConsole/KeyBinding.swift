@@ -21,8 +21,10 @@ public struct KeyBinding: Sendable {
     /// Shown in the hint bar (the help screen shows every binding).
     public var hint: Bool
 
-    public init(_ key: Key, _ label: String, _ action: ConsoleAction, _ description: String, views: Set<ConsoleView>,
-                dangerous: Bool = false, hint: Bool = false) {
+    public init(
+        _ key: Key, _ label: String, _ action: ConsoleAction, _ description: String, views: Set<ConsoleView>,
+        dangerous: Bool = false, hint: Bool = false
+    ) {
         self.key = key
         self.label = label
         self.action = action
@@ -50,7 +52,9 @@ public enum Keymap {
         KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
         KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
         KeyBinding(.character("/"), "/", .filter, "filter (user:alice ip:203.0.113. state:revoked client:ios)", views: [.sessions, .audit], hint: true),
-        KeyBinding(.character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions], hint: true),
+        KeyBinding(
+            .character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions],
+            hint: true),
         KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :inspect :theme NAME :q)", views: all, hint: true),
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
@@ -80,9 +84,11 @@ extension Keymap {
 
     /// Key names accepted in keymap files: one character, or a named key.
     static func parseKey(_ name: String) -> (Key, String)? {
-        let named: [String: Key] = ["enter": .enter, "esc": .escape, "escape": .escape, "up": .up, "down": .down, "left": .left,
-                                    "right": .right, "pgup": .pageUp, "pgdn": .pageDown, "home": .home, "end": .end, "tab": .tab,
-                                    "space": .character(" "), "backspace": .backspace, "delete": .delete]
+        let named: [String: Key] = [
+            "enter": .enter, "esc": .escape, "escape": .escape, "up": .up, "down": .down, "left": .left,
+            "right": .right, "pgup": .pageUp, "pgdn": .pageDown, "home": .home, "end": .end, "tab": .tab,
+            "space": .character(" "), "backspace": .backspace, "delete": .delete,
+        ]
         if let key = named[name.lowercased()] { return (key, name) }
         if name.count == 1, let c = name.first { return (.character(c), name) }
         if name.lowercased().hasPrefix("c-"), name.count == 3, let c = name.last?.lowercased().first { return (.control(c), "^" + String(c)) }
@@ -101,7 +107,8 @@ extension Keymap {
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let action = ConsoleAction(rawValue: parts[0]) else {
-                throw ParseError(line: index + 1, message: "expected `action = key`, with an action among \(ConsoleAction.allCases.map(\.rawValue).joined(separator: " "))")
+                throw ParseError(
+                    line: index + 1, message: "expected `action = key`, with an action among \(ConsoleAction.allCases.map(\.rawValue).joined(separator: " "))")
             }
             guard let template = bindings.first(where: { $0.action == action }) else { continue }
             var replacements: [KeyBinding] = []

@@ -3,13 +3,17 @@ import SessionCore
 /// Realistic ingredients for demo data: names, clients, documentation-range addresses and
 /// real user-agent strings.
 enum DemoData {
-    static let firstNames = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
-                             "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yuki", "zoe",
-                             "amara", "bjorn", "chen", "dimitri", "esther", "farah", "giulia", "hamid", "ines", "jonas",
-                             "kwame", "leila", "mateo", "noor", "oskar", "priya", "quentin", "rosa", "sven", "tomoko",
-                             "umar", "vera", "wen", "ximena", "yusuf", "zainab", "ana", "björk", "émile", "søren", "李娜", "山田"]
-    static let lastNames = ["nguyen", "smith", "garcia", "kim", "okafor", "müller", "rossi", "dubois", "silva", "tanaka",
-                            "kowalski", "novak", "haddad", "johansson", "ivanova", "patel", "cohen", "obi", "lee", "moreau"]
+    static let firstNames = [
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
+        "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yuki", "zoe",
+        "amara", "bjorn", "chen", "dimitri", "esther", "farah", "giulia", "hamid", "ines", "jonas",
+        "kwame", "leila", "mateo", "noor", "oskar", "priya", "quentin", "rosa", "sven", "tomoko",
+        "umar", "vera", "wen", "ximena", "yusuf", "zainab", "ana", "björk", "émile", "søren", "李娜", "山田",
+    ]
+    static let lastNames = [
+        "nguyen", "smith", "garcia", "kim", "okafor", "müller", "rossi", "dubois", "silva", "tanaka",
+        "kowalski", "novak", "haddad", "johansson", "ivanova", "patel", "cohen", "obi", "lee", "moreau",
+    ]
     static let clients = ["web", "web", "web", "ios", "ios", "android", "android", "cli"]
     static let userAgents: [String: [String]] = [
         "web": [
@@ -30,8 +34,10 @@ enum DemoData {
         ],
         "cli": ["orders-cli/2.3.1 (linux; x86_64) go1.23.3", "curl/8.11.0", "python-requests/2.32.3", "HTTPie/3.2.4"],
     ]
-    static let revokeReasons = ["lost device", "password reset", "suspicious login from new country", "signed out everywhere",
-                                "employee offboarding", "support ticket #4821"]
+    static let revokeReasons = [
+        "lost device", "password reset", "suspicious login from new country", "signed out everywhere",
+        "employee offboarding", "support ticket #4821",
+    ]
     static let admins = ["carol", "trent", "walter"]
 
     static func ip(_ random: inout SeededRandom) -> String {

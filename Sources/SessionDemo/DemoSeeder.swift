@@ -86,8 +86,9 @@ public struct DemoSeeder: Sendable {
             let hash: String
             do { hash = try hasher.hash(Self.password) } catch { throw .unusable("password hashing failed: \(error)") }
             let created = now - 400 * 86_400 + random.unit() * 300 * 86_400
-            try store.addUser(UserRecord(name: name, passwordHash: hash, createdAt: created),
-                              audit: AuditContext(actor: "demo", reason: "demo seed", at: created))
+            try store.addUser(
+                UserRecord(name: name, passwordHash: hash, createdAt: created),
+                audit: AuditContext(actor: "demo", reason: "demo seed", at: created))
             names.append(name)
         }
         return names
@@ -138,9 +139,10 @@ public struct DemoSeeder: Sendable {
             family.append(RefreshTokenRecord(hash: hash, sessionID: id, parentHash: parent, issuedAt: issuedAt, issuedIP: ip))
             parent = hash
         }
-        var session = SessionRecord(id: id, user: user, client: client, ip: ip, userAgent: userAgent, createdAt: createdAt,
-                                    lastUsedAt: lastUsedAt, expiresAt: createdAt + lifetime, idleExpiresAt: min(createdAt + lifetime, lastUsedAt + idle),
-                                    rotations: rotations)
+        var session = SessionRecord(
+            id: id, user: user, client: client, ip: ip, userAgent: userAgent, createdAt: createdAt,
+            lastUsedAt: lastUsedAt, expiresAt: createdAt + lifetime, idleExpiresAt: min(createdAt + lifetime, lastUsedAt + idle),
+            rotations: rotations)
         let roll = random.next() % 1000
         if roll < 40, session.state(at: now) == .active {
             let at = lastUsedAt + (now - lastUsedAt) * random.unit()
@@ -157,8 +159,10 @@ public struct DemoSeeder: Sendable {
             session.revokedBy = "system"
             family[rotations - 1].reusedAt = at
             let label = family[rotations - 1].label
-            audit.append(AuditEntry(at: at, actor: "system", action: .refreshReuse, target: id, reason: "spent refresh token presented again",
-                                    detail: "session \(id) of \(user) revoked; token \(label) reused from \(DemoData.ip(&random))"))
+            audit.append(
+                AuditEntry(
+                    at: at, actor: "system", action: .refreshReuse, target: id, reason: "spent refresh token presented again",
+                    detail: "session \(id) of \(user) revoked; token \(label) reused from \(DemoData.ip(&random))"))
         }
         return ImportedSession(session: session, family: family)
     }

@@ -1,4 +1,3 @@
-
 /// A small deterministic generator (SplitMix64) for demo data: the same seed always gives
 /// the same sequence. Never used for keys, ids of real sessions, or tokens.
 public struct SeededRandom: RandomNumberGenerator, Sendable {

@@ -21,8 +21,10 @@ public final class SQLiteConnection {
     private var cache: [String: SQLiteStatement] = [:]
 
     /// Opens (and, when `create` is true, creates) the database at `path`.
-    public init(path: String, create: Bool, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal,
-                busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
+    public init(
+        path: String, create: Bool, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal,
+        busyTimeoutMilliseconds: Int32 = 5000
+    ) throws(SQLiteError) {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if readOnly {

@@ -6,8 +6,9 @@ extension SQLiteSessionStore {
             if try db.scalarInt("SELECT COUNT(*) FROM clients WHERE id = ?", [.text(client.id)]) > 0 {
                 throw StoreError.refused("client \(client.id) already exists")
             }
-            try db.run("INSERT INTO clients (id, secret_hash, created_at) VALUES (?, ?, ?)",
-                       [.text(client.id), .text(client.secretHash), .real(client.createdAt)])
+            try db.run(
+                "INSERT INTO clients (id, secret_hash, created_at) VALUES (?, ?, ?)",
+                [.text(client.id), .text(client.secretHash), .real(client.createdAt)])
             try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .clientAdd, target: client.id, reason: audit.reason))
         }
     }

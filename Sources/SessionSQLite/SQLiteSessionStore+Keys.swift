@@ -5,10 +5,11 @@ extension SQLiteSessionStore {
     static let keyColumns = "kid, alg, state, created_at, activated_at, retiring_at, retired_at, revoked_at, public_jwk, sealed_private"
 
     static func key(_ row: SQLiteStatement) throws -> SigningKeyRecord {
-        SigningKeyRecord(kid: row.text(0), algorithm: row.text(1), state: KeyState(rawValue: row.text(2)) ?? .revoked,
-                         createdAt: row.double(3), activatedAt: row.optionalDouble(4), retiringAt: row.optionalDouble(5),
-                         retiredAt: row.optionalDouble(6), revokedAt: row.optionalDouble(7),
-                         publicJWK: try JSONReader.parseObject(Array(row.text(8).utf8)), sealedPrivateKey: row.blob(9))
+        SigningKeyRecord(
+            kid: row.text(0), algorithm: row.text(1), state: KeyState(rawValue: row.text(2)) ?? .revoked,
+            createdAt: row.double(3), activatedAt: row.optionalDouble(4), retiringAt: row.optionalDouble(5),
+            retiredAt: row.optionalDouble(6), revokedAt: row.optionalDouble(7),
+            publicJWK: try JSONReader.parseObject(Array(row.text(8).utf8)), sealedPrivateKey: row.blob(9))
     }
 
     public func signingKeys() throws(StoreError) -> [SigningKeyRecord] {
@@ -29,10 +30,13 @@ extension SQLiteSessionStore {
         if try db.scalarInt("SELECT COUNT(*) FROM signing_keys WHERE kid = ?", [.text(k.kid)]) > 0 {
             throw StoreError.refused("a signing key with kid \(k.kid) already exists")
         }
-        try db.run("INSERT INTO signing_keys (\(Self.keyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [.text(k.kid), .text(k.algorithm), .text(k.state.rawValue), .real(k.createdAt), k.activatedAt.map { .real($0) } ?? .null,
-                    k.retiringAt.map { .real($0) } ?? .null, k.retiredAt.map { .real($0) } ?? .null, k.revokedAt.map { .real($0) } ?? .null,
-                    .text(JSONWriter.string(k.publicJWK)), .blob(k.sealedPrivateKey)])
+        try db.run(
+            "INSERT INTO signing_keys (\(Self.keyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(k.kid), .text(k.algorithm), .text(k.state.rawValue), .real(k.createdAt), k.activatedAt.map { .real($0) } ?? .null,
+                k.retiringAt.map { .real($0) } ?? .null, k.retiredAt.map { .real($0) } ?? .null, k.revokedAt.map { .real($0) } ?? .null,
+                .text(JSONWriter.string(k.publicJWK)), .blob(k.sealedPrivateKey),
+            ])
     }
 
     /// The column holding the time a key entered `state`, if that state has one.
@@ -49,8 +53,9 @@ extension SQLiteSessionStore {
     public func changeSigningKeys(_ action: KeyAction, fresh: SigningKeyRecord?, audit: AuditContext) throws(StoreError) -> KeyChangeOutcome {
         try write { db in
             let keys = try db.query("SELECT kid, state, created_at, retiring_at FROM signing_keys", []) { row in
-                KeyStatus(kid: row.text(0), state: KeyState(rawValue: row.text(1)) ?? .revoked, createdAt: row.double(2),
-                          retiringAt: row.optionalDouble(3))
+                KeyStatus(
+                    kid: row.text(0), state: KeyState(rawValue: row.text(1)) ?? .revoked, createdAt: row.double(2),
+                    retiringAt: row.optionalDouble(3))
             }
             let decision = try KeyLifecycle.decide(action, keys: keys, at: audit.at, lifetimes: lifetimes)
             if decision.needsFreshKey, fresh == nil { return .needsFreshKey }
@@ -60,7 +65,8 @@ extension SQLiteSessionStore {
                     try insertKey(db, fresh!.moved(to: transition.to, at: audit.at))
                 case .existing(let kid):
                     let time = Self.timeColumn(transition.to).map { ", \($0) = ?" } ?? ""
-                    let values: [SQLiteStatement.Value] = Self.timeColumn(transition.to) == nil
+                    let values: [SQLiteStatement.Value] =
+                        Self.timeColumn(transition.to) == nil
                         ? [.text(transition.to.rawValue), .text(kid)] : [.text(transition.to.rawValue), .real(audit.at), .text(kid)]
                     try db.run("UPDATE signing_keys SET state = ?\(time) WHERE kid = ?", values)
                 }

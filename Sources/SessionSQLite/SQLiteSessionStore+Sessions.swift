@@ -1,19 +1,25 @@
 public import SessionCore
 
 extension SQLiteSessionStore {
-    static let sessionColumns = "id, user, client, ip, user_agent, created_at, last_used_at, expires_at, idle_expires_at, revoked_at, revoke_reason, revoked_by, rotations"
+    static let sessionColumns =
+        "id, user, client, ip, user_agent, created_at, last_used_at, expires_at, idle_expires_at, revoked_at, revoke_reason, revoked_by, rotations"
 
     static func session(_ row: SQLiteStatement) -> SessionRecord {
-        SessionRecord(id: row.text(0), user: row.text(1), client: row.text(2), ip: row.text(3), userAgent: row.text(4),
-                      createdAt: row.double(5), lastUsedAt: row.double(6), expiresAt: row.double(7), idleExpiresAt: row.double(8),
-                      revokedAt: row.optionalDouble(9), revokeReason: row.optionalText(10), revokedBy: row.optionalText(11),
-                      rotations: row.int(12))
+        SessionRecord(
+            id: row.text(0), user: row.text(1), client: row.text(2), ip: row.text(3), userAgent: row.text(4),
+            createdAt: row.double(5), lastUsedAt: row.double(6), expiresAt: row.double(7), idleExpiresAt: row.double(8),
+            revokedAt: row.optionalDouble(9), revokeReason: row.optionalText(10), revokedBy: row.optionalText(11),
+            rotations: row.int(12))
     }
 
     public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
-        try importSessions([ImportedSession(session: session, family: [
-            RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip),
-        ])])
+        try importSessions([
+            ImportedSession(
+                session: session,
+                family: [
+                    RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
+                ])
+        ])
     }
 
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
@@ -21,7 +27,8 @@ extension SQLiteSessionStore {
         let sorted = batch.sorted { $0.session.id < $1.session.id }
         try write { db in
             // One statement each, prepared once for the whole batch.
-            let tokenInsert = try db.statement("""
+            let tokenInsert = try db.statement(
+                """
                 INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -32,9 +39,11 @@ extension SQLiteSessionStore {
                     throw StoreError.refused("session \(item.session.id) already exists")
                 }
                 for token in item.family {
-                    try tokenInsert.bind([.blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
-                                          .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
-                                          token.successorHash.map { .blob($0) } ?? .null, token.reusedAt.map { .real($0) } ?? .null])
+                    try tokenInsert.bind([
+                        .blob(token.hash), .text(token.sessionID), token.parentHash.map { .blob($0) } ?? .null, .real(token.issuedAt),
+                        .text(token.issuedIP), token.spentAt.map { .real($0) } ?? .null,
+                        token.successorHash.map { .blob($0) } ?? .null, token.reusedAt.map { .real($0) } ?? .null,
+                    ])
                     try tokenInsert.run()
                 }
             }
@@ -44,10 +53,13 @@ extension SQLiteSessionStore {
     /// Inserts a session row. `SessionRecord` keeps the idle end no later than the absolute
     /// end (the counts rely on it) and the schema's CHECK refuses a row that does not.
     func insertSession(_ db: SQLiteConnection, _ s: SessionRecord) throws {
-        try db.run("INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [.text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),
-                    .real(s.lastUsedAt), .real(s.expiresAt), .real(s.idleExpiresAt), s.revokedAt.map { .real($0) } ?? .null,
-                    s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .integer(Int64(s.rotations))])
+        try db.run(
+            "INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .real(s.createdAt),
+                .real(s.lastUsedAt), .real(s.expiresAt), .real(s.idleExpiresAt), s.revokedAt.map { .real($0) } ?? .null,
+                s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .integer(Int64(s.rotations)),
+            ])
     }
 
     public func session(id: String) throws(StoreError) -> SessionRecord? {
@@ -96,7 +108,8 @@ extension SQLiteSessionStore {
                 try ["user", "ip", "client"].allSatisfy { column in try Self.isRare(db, column: column, pattern: pattern) }
             }
             if rare {
-                clauses.append("""
+                clauses.append(
+                    """
                     rowid IN (SELECT rowid FROM sessions WHERE user LIKE ? ESCAPE '\\' UNION SELECT rowid FROM sessions WHERE ip LIKE ? ESCAPE '\\'
                       UNION SELECT rowid FROM sessions WHERE client LIKE ? ESCAPE '\\')
                     """)
@@ -162,24 +175,29 @@ extension SQLiteSessionStore {
         return try withConnection { db in
             func histogram(_ column: String, table: String = "sessions", extra: String = "") throws -> [Int] {
                 var counts = [Int](repeating: 0, count: buckets)
-                let rows = try db.query("""
+                let rows = try db.query(
+                    """
                     SELECT CAST((\(column) - ?) / ? AS INTEGER), COUNT(*) FROM \(table)
                     WHERE \(column) >= ? AND \(column) < ? \(extra) GROUP BY 1
-                    """, [.real(start), .real(bucket), .real(start), .real(now)]) { ($0.int(0), $0.int(1)) }
+                    """, [.real(start), .real(bucket), .real(start), .real(now)]
+                ) { ($0.int(0), $0.int(1)) }
                 for (index, count) in rows where index >= 0 && index < buckets { counts[index] = count }
                 return counts
             }
-            return ActivityHistogram(logins: try histogram("created_at"),
-                                     refreshes: try histogram("issued_at", table: "refresh_tokens", extra: "AND parent_hash IS NOT NULL"),
-                                     revocations: try histogram("revoked_at"))
+            return ActivityHistogram(
+                logins: try histogram("created_at"),
+                refreshes: try histogram("issued_at", table: "refresh_tokens", extra: "AND parent_hash IS NOT NULL"),
+                revocations: try histogram("revoked_at"))
         }
     }
 
     public func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int {
         try withConnection { db in
-            Int(try db.scalarInt("""
-                SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ? AND last_used_at >= ?
-                """, [.real(now), .real(now), .real(since)]))
+            Int(
+                try db.scalarInt(
+                    """
+                    SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ? AND last_used_at >= ?
+                    """, [.real(now), .real(now), .real(since)]))
         }
     }
 
@@ -197,8 +215,9 @@ extension SQLiteSessionStore {
     /// True when fewer than `rareBound` sessions have `column` starting with the pattern
     /// (counted on the column's NOCASE index, stopping at the bound).
     static func isRare(_ db: SQLiteConnection, column: String, pattern: String) throws -> Bool {
-        let count = try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(column) LIKE ? ESCAPE '\\' LIMIT ?)",
-                                     [.text(pattern), .integer(Int64(rareBound))])
+        let count = try db.scalarInt(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(column) LIKE ? ESCAPE '\\' LIMIT ?)",
+            [.text(pattern), .integer(Int64(rareBound))])
         return count < rareBound
     }
 
@@ -210,11 +229,13 @@ extension SQLiteSessionStore {
             let revoked = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL")
             let expired = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE idle_expires_at <= ? AND revoked_at IS NULL", [.real(now)])
             let revokedToday = try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE revoked_at >= ?", [.real(now - 86_400)])
-            let expiring = try db.scalarInt("""
+            let expiring = try db.scalarInt(
+                """
                 SELECT COUNT(*) FROM sessions WHERE idle_expires_at > ? AND idle_expires_at <= ? AND revoked_at IS NULL
                 """, [.real(now), .real(now + 3600)])
-            return SessionCounts(active: Int(total - revoked - expired), revokedToday: Int(revokedToday),
-                                 expiringWithinHour: Int(expiring), total: Int(total))
+            return SessionCounts(
+                active: Int(total - revoked - expired), revokedToday: Int(revokedToday),
+                expiringWithinHour: Int(expiring), total: Int(total))
         }
     }
 
@@ -228,8 +249,11 @@ extension SQLiteSessionStore {
                 }
                 guard session.state(at: audit.at) == .active else { continue }
                 try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
-                try insertAudit(db, AuditEntry(at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason,
-                                               detail: "user \(session.user)"))
+                try insertAudit(
+                    db,
+                    AuditEntry(
+                        at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason,
+                        detail: "user \(session.user)"))
                 revoked += 1
             }
             return revoked
@@ -239,14 +263,16 @@ extension SQLiteSessionStore {
     /// Writes a session's revocation and its feed event (the caller audits).
     private func markRevoked(_ db: SQLiteConnection, _ session: SessionRecord) throws {
         guard let at = session.revokedAt else { return }
-        try db.run("UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
-                   [.real(at), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
+        try db.run(
+            "UPDATE sessions SET revoked_at = ?, revoke_reason = ?, revoked_by = ? WHERE id = ?",
+            [.real(at), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
         try insertRevocation(db, kind: .session, target: session.id, at: at, expiresAt: lifetimes.horizon(after: at))
     }
 
     public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
         try withConnection { db in
-            try db.query("""
+            try db.query(
+                """
                 SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
                 FROM refresh_tokens WHERE session_id = ? ORDER BY issued_at
                 """, [.text(sessionID)], { Self.refreshToken($0) })
@@ -255,9 +281,10 @@ extension SQLiteSessionStore {
 
     /// A refresh token from eight columns starting at `first`.
     static func refreshToken(_ row: SQLiteStatement, from first: Int32 = 0) -> RefreshTokenRecord {
-        RefreshTokenRecord(hash: row.blob(first), sessionID: row.text(first + 1), parentHash: row.optionalBlob(first + 2),
-                           issuedAt: row.double(first + 3), issuedIP: row.text(first + 4), spentAt: row.optionalDouble(first + 5),
-                           successorHash: row.optionalBlob(first + 6), reusedAt: row.optionalDouble(first + 7))
+        RefreshTokenRecord(
+            hash: row.blob(first), sessionID: row.text(first + 1), parentHash: row.optionalBlob(first + 2),
+            issuedAt: row.double(first + 3), issuedIP: row.text(first + 4), spentAt: row.optionalDouble(first + 5),
+            successorHash: row.optionalBlob(first + 6), reusedAt: row.optionalDouble(first + 7))
     }
 
     /// A refresh token (columns 13…20) with its session (columns 0…12).
@@ -275,8 +302,10 @@ extension SQLiteSessionStore {
         }
     }
 
-    public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
-                                   policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome {
+    public func rotateRefreshToken(
+        presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
+        policy: RefreshPolicy
+    ) throws(StoreError) -> RefreshOutcome {
         try write { db in
             try rotate(db, RefreshPresentation(presentedHash: presentedHash, successorHash: successorHash, ip: ip, at: now, policy: policy))
         }
@@ -309,24 +338,31 @@ extension SQLiteSessionStore {
     private func rotate(_ db: SQLiteConnection, _ request: RefreshPresentation) throws -> RefreshOutcome {
         let (presentedHash, successorHash, ip, now, policy) = (request.presentedHash, request.successorHash, request.ip, request.at, request.policy)
         // The token and its session in one lookup.
-        guard let (token, found) = try db.query(Self.tokenWithSession, [.blob(presentedHash)], { row in
-                (Self.refreshToken(row, from: 13), Self.session(row))
-            }).first
+        guard
+            let (token, found) = try db.query(
+                Self.tokenWithSession, [.blob(presentedHash)],
+                { row in
+                    (Self.refreshToken(row, from: 13), Self.session(row))
+                }
+            ).first
         else { return .unknownToken }
         var session = found
         switch RefreshFamily.decide(token: token, session: session, now: now, policy: policy) {
         case .rotate:
-            try db.run("UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
-                       [.real(now), .blob(successorHash), .blob(presentedHash)])
+            try db.run(
+                "UPDATE refresh_tokens SET spent_at = ?, successor_hash = ? WHERE hash = ? AND spent_at IS NULL",
+                [.real(now), .blob(successorHash), .blob(presentedHash)])
             guard db.changes == 1 else { throw StoreError.refused("refresh token was rotated concurrently") }
-            try db.run("INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
-                       [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
+            try db.run(
+                "INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip) VALUES (?, ?, ?, ?, ?)",
+                [.blob(successorHash), .text(session.id), .blob(presentedHash), .real(now), .text(ip)])
             let movedIP = session.ip != ip
             session = session.rotated(at: now, ip: ip, policy: policy)
             // Assigning ip rewrites its index entry even to the same value: only when it moved.
-            try db.run("UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?\(movedIP ? ", ip = ?" : "") WHERE id = ?",
-                       [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations))]
-                           + (movedIP ? [.text(ip)] : []) + [.text(session.id)])
+            try db.run(
+                "UPDATE sessions SET last_used_at = ?, idle_expires_at = ?, rotations = ?\(movedIP ? ", ip = ?" : "") WHERE id = ?",
+                [.real(now), .real(session.idleExpiresAt), .integer(Int64(session.rotations))]
+                    + (movedIP ? [.text(ip)] : []) + [.text(session.id)])
             return .rotated(session)
         case .replay:
             return .replayedWithinGrace(session)
@@ -334,9 +370,12 @@ extension SQLiteSessionStore {
             session = session.revoked(at: now, reason: "refresh token reuse", by: "system")
             try markRevoked(db, session)
             try db.run("UPDATE refresh_tokens SET reused_at = ? WHERE hash = ?", [.real(now), .blob(presentedHash)])
-            try insertAudit(db, AuditEntry(at: now, actor: "system", action: .refreshReuse, target: session.id,
-                                           reason: "spent refresh token presented again",
-                                           detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
+            try insertAudit(
+                db,
+                AuditEntry(
+                    at: now, actor: "system", action: .refreshReuse, target: session.id,
+                    reason: "spent refresh token presented again",
+                    detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
             return .reuseDetected(session)
         case .ended(let state):
             return .sessionEnded(session, state)

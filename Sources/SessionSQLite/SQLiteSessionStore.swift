@@ -24,8 +24,10 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     /// missing parent folder, a missing file (when `create` is false), a file that is not
     /// SQLite or is corrupt, a read-only file, or a schema newer than this program.
     /// `checkpoints` chooses who copies the write-ahead log into the file (see `WALCheckpoints`).
-    public init(path: String, create: Bool, synchronous: SQLiteSynchronous = .normal,
-                lifetimes: TokenLifetimes = TokenLifetimes(), checkpoints: WALCheckpoints = .automatic) throws(StoreError) {
+    public init(
+        path: String, create: Bool, synchronous: SQLiteSynchronous = .normal,
+        lifetimes: TokenLifetimes = TokenLifetimes(), checkpoints: WALCheckpoints = .automatic
+    ) throws(StoreError) {
         self.path = path
         self.lifetimes = lifetimes
         let fileManager = FileManager.default
@@ -127,15 +129,18 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         try withConnection { db in
             let version = Int(try db.scalarInt("PRAGMA user_version"))
             if version > Schema.latestVersion {
-                throw StoreError.unusable("store \(path) has schema version \(version), newer than this program understands (\(Schema.latestVersion)); upgrade sessionctl")
+                throw StoreError.unusable(
+                    "store \(path) has schema version \(version), newer than this program understands (\(Schema.latestVersion)); upgrade sessionctl")
             }
             guard version < Schema.latestVersion else { return }
             try db.transaction {
-                try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL) STRICT")
+                try db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL) STRICT")
                 for migration in Schema.migrations where migration.version > version {
                     try db.execute(migration.sql)
-                    try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                               [.integer(Int64(migration.version)), .text(migration.name), .real(SystemClock.now())])
+                    try db.run(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        [.integer(Int64(migration.version)), .text(migration.name), .real(SystemClock.now())])
                 }
                 try db.execute("PRAGMA user_version = \(Schema.latestVersion)")
             }
@@ -176,13 +181,15 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     // MARK: Audit and revocation helpers used inside transactions
 
     func insertAudit(_ db: SQLiteConnection, _ entry: AuditEntry) throws {
-        try db.run("INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.real(entry.at), .text(entry.actor), .text(entry.action.rawValue), .text(entry.target), .text(entry.reason), .text(entry.detail)])
+        try db.run(
+            "INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            [.real(entry.at), .text(entry.actor), .text(entry.action.rawValue), .text(entry.target), .text(entry.reason), .text(entry.detail)])
     }
 
     func insertRevocation(_ db: SQLiteConnection, kind: RevocationKind, target: String, at: Double, expiresAt: Double) throws {
-        try db.run("INSERT INTO revocations (kind, target, at, expires_at) VALUES (?, ?, ?, ?)",
-                   [.text(kind.rawValue), .text(target), .real(at), .real(expiresAt)])
+        try db.run(
+            "INSERT INTO revocations (kind, target, at, expires_at) VALUES (?, ?, ?, ?)",
+            [.text(kind.rawValue), .text(target), .real(at), .real(expiresAt)])
     }
 
     public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
@@ -193,12 +200,15 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         let at = before?.at ?? Double.greatestFiniteMagnitude
         let id = before?.id ?? Int64.max
         return try withConnection { db in
-            try db.query("""
+            try db.query(
+                """
                 SELECT id, at, actor, action, target, reason, detail FROM audit
                 WHERE at < ? OR (at = ? AND id < ?) ORDER BY at DESC, id DESC LIMIT ?
-                """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))]) { row in
-                AuditEntry(id: row.int64(0), at: row.double(1), actor: row.text(2), action: AuditAction(rawValue: row.text(3)), target: row.text(4),
-                           reason: row.text(5), detail: row.text(6))
+                """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))]
+            ) { row in
+                AuditEntry(
+                    id: row.int64(0), at: row.double(1), actor: row.text(2), action: AuditAction(rawValue: row.text(3)), target: row.text(4),
+                    reason: row.text(5), detail: row.text(6))
             }
         }
     }
@@ -212,15 +222,19 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
 
     public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
         try withConnection { db in
-            try db.query("SELECT seq, kind, target, at, expires_at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?",
-                         [.integer(after), .integer(Int64(limit))]) { row in
-                RevocationEvent(sequence: row.int64(0), kind: RevocationKind(rawValue: row.text(1)) ?? .session,
-                                target: row.text(2), at: row.double(3), expiresAt: row.double(4))
+            try db.query(
+                "SELECT seq, kind, target, at, expires_at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?",
+                [.integer(after), .integer(Int64(limit))]
+            ) { row in
+                RevocationEvent(
+                    sequence: row.int64(0), kind: RevocationKind(rawValue: row.text(1)) ?? .session,
+                    target: row.text(2), at: row.double(3), expiresAt: row.double(4))
             }
         }
     }
 
-    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict? {
+    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict?
+    {
         try withConnection { db -> RevocationVerdict? in
             if let kid, try db.scalarText("SELECT state FROM signing_keys WHERE kid = ?", [.text(kid)]) == KeyState.revoked.rawValue {
                 return .key(kid)
@@ -235,7 +249,8 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
             }
             if let sessionID {
                 if try db.scalarInt("SELECT COUNT(*) FROM sessions WHERE id = ? AND revoked_at IS NOT NULL", [.text(sessionID)]) > 0
-                    || db.scalarInt("SELECT COUNT(*) FROM revocations WHERE kind = 'session' AND target = ?", [.text(sessionID)]) > 0 {
+                    || db.scalarInt("SELECT COUNT(*) FROM revocations WHERE kind = 'session' AND target = ?", [.text(sessionID)]) > 0
+                {
                     return .session(sessionID)
                 }
             }

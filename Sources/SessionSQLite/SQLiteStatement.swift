@@ -43,7 +43,9 @@ public final class SQLiteStatement {
             case .real(let v): rc = sqlite3_bind_double(pointer, index, v)
             case .text(let v): rc = sqlite3_bind_text(pointer, index, v, -1, shim_sqlite_transient())
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), shim_sqlite_transient()) }
+                rc = v.withUnsafeBytes {
+                    sqlite3_bind_blob(pointer, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), shim_sqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
         }

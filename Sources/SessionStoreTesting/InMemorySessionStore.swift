@@ -77,8 +77,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 count += 1
             }
             revoke(.user, name, at: context.at, until: lifetimes.horizon(after: context.at))
-            record(AuditEntry(at: context.at, actor: context.actor, action: .userRevoke, target: name, reason: context.reason,
-                              detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(context.at)) refused"))
+            record(
+                AuditEntry(
+                    at: context.at, actor: context.actor, action: .userRevoke, target: name, reason: context.reason,
+                    detail: "\(count) active session\(count == 1 ? "" : "s") revoked; tokens issued before \(Timestamp.rfc3339(context.at)) refused"))
             return count
         }
     }
@@ -101,9 +103,11 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             let recent = loginAttempts.filter { $0.at > start }
             let byUser = recent.filter { $0.user == user && $0.countsForUser }
             let byAddress = recent.filter { $0.address == address }
-            if let wait = limits.retryAfter(user: LoginLimits.Count(attempts: byUser.count, oldest: byUser.map(\.at).min()),
-                                            address: LoginLimits.Count(attempts: byAddress.count, oldest: byAddress.map(\.at).min()),
-                                            now: now) {
+            if let wait = limits.retryAfter(
+                user: LoginLimits.Count(attempts: byUser.count, oldest: byUser.map(\.at).min()),
+                address: LoginLimits.Count(attempts: byAddress.count, oldest: byAddress.map(\.at).min()),
+                now: now)
+            {
                 return .refused(retryAfter: wait)
             }
             let id = nextLoginAttempt
@@ -145,9 +149,13 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     // MARK: Sessions
 
     public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
-        try importSessions([ImportedSession(session: session, family: [
-            RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip),
-        ])])
+        try importSessions([
+            ImportedSession(
+                session: session,
+                family: [
+                    RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
+                ])
+        ])
     }
 
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
@@ -188,7 +196,9 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 if let before = query.before, !position.precedes(before, in: query.sort) { return false }
                 return true
             }
-            let sorted = matching.sorted { SessionCursor($0, sort: query.sort, now: now).precedes(SessionCursor($1, sort: query.sort, now: now), in: query.sort) }
+            let sorted = matching.sorted {
+                SessionCursor($0, sort: query.sort, now: now).precedes(SessionCursor($1, sort: query.sort, now: now), in: query.sort)
+            }
             if query.before != nil || query.oldest { return Array(sorted.suffix(max(0, query.limit))) }
             return Array(sorted.prefix(max(0, query.limit)))
         }
@@ -224,9 +234,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked {
             let all = Array(sessionsByID.values)
             let active = all.filter { $0.state(at: now) == .active }
-            return SessionCounts(active: active.count, revokedToday: all.filter { ($0.revokedAt ?? 0) >= now - 86_400 }.count,
-                                 expiringWithinHour: active.filter { min($0.expiresAt, $0.idleExpiresAt) <= now + 3600 }.count,
-                                 total: all.count)
+            return SessionCounts(
+                active: active.count, revokedToday: all.filter { ($0.revokedAt ?? 0) >= now - 86_400 }.count,
+                expiringWithinHour: active.filter { min($0.expiresAt, $0.idleExpiresAt) <= now + 3600 }.count,
+                total: all.count)
         }
     }
 
@@ -239,8 +250,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 sessionsByID[id]!.revokeReason = context.reason
                 sessionsByID[id]!.revokedBy = context.actor
                 revoke(.session, id, at: context.at, until: lifetimes.horizon(after: context.at))
-                record(AuditEntry(at: context.at, actor: context.actor, action: .sessionRevoke, target: id, reason: context.reason,
-                                  detail: "user \(sessionsByID[id]!.user)"))
+                record(
+                    AuditEntry(
+                        at: context.at, actor: context.actor, action: .sessionRevoke, target: id, reason: context.reason,
+                        detail: "user \(sessionsByID[id]!.user)"))
                 count += 1
             }
             return count
@@ -274,8 +287,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { clientsByID.values.sorted { $0.id < $1.id } }
     }
 
-    public func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
-                                   policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome {
+    public func rotateRefreshToken(
+        presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
+        policy: RefreshPolicy
+    ) throws(StoreError) -> RefreshOutcome {
         try locked {
             guard let token = tokens[presentedHash], var session = sessionsByID[token.sessionID] else { return .unknownToken }
             switch RefreshFamily.decide(token: token, session: session, now: now, policy: policy) {
@@ -294,8 +309,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 sessionsByID[session.id] = session
                 tokens[presentedHash]?.reusedAt = now
                 revoke(.session, session.id, at: now, until: lifetimes.horizon(after: now))
-                record(AuditEntry(at: now, actor: "system", action: .refreshReuse, target: session.id, reason: "spent refresh token presented again",
-                                  detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
+                record(
+                    AuditEntry(
+                        at: now, actor: "system", action: .refreshReuse, target: session.id, reason: "spent refresh token presented again",
+                        detail: "session \(session.id) of \(session.user) revoked; token \(token.label) reused from \(ip)"))
                 return .reuseDetected(session)
             case .ended(let state):
                 return .sessionEnded(session, state)
@@ -357,12 +374,19 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { Array(revocationLog.filter { $0.sequence > after }.prefix(limit)) }
     }
 
-    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict? {
+    public func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict?
+    {
         try locked {
             if let kid, keys.contains(where: { $0.kid == kid && $0.state == .revoked }) { return .key(kid) }
-            if let user, let cutoff = users[user.lowercased()]?.notBefore, UserCutoff.revokes(issuedAt: issuedAt, cutoff: cutoff) { return .userCutoff(user, cutoff) }
-            if let sessionID, sessionsByID[sessionID]?.revokedAt != nil
-                || revocationLog.contains(where: { $0.kind == .session && $0.target == sessionID }) { return .session(sessionID) }
+            if let user, let cutoff = users[user.lowercased()]?.notBefore, UserCutoff.revokes(issuedAt: issuedAt, cutoff: cutoff) {
+                return .userCutoff(user, cutoff)
+            }
+            if let sessionID,
+                sessionsByID[sessionID]?.revokedAt != nil
+                    || revocationLog.contains(where: { $0.kind == .session && $0.target == sessionID })
+            {
+                return .session(sessionID)
+            }
             if let tokenID, revocationLog.contains(where: { $0.kind == .jti && $0.target == tokenID }) { return .tokenID(tokenID) }
             return nil
         }

@@ -11,7 +11,8 @@ enum CacheControl {
             case "no-store", "no-cache": return 0
             case "max-age":
                 guard parts.count == 2, let seconds = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))),
-                      seconds >= 0 else { return nil }
+                    seconds >= 0
+                else { return nil }
                 return Double(seconds)
             default: continue
             }

@@ -99,8 +99,9 @@ final class JWKSCache: @unchecked Sendable {
             let now = clock()
             // Retry after a short pause rather than on every request.
             lock.withLock { fetchedAt = now - maxAge + 5 }
-            logger.warning("JWKS fetch failed; keeping the keys already known",
-                           metadata: ["url": "\(configuration.jwksURL)", "error": "\(error)"])
+            logger.warning(
+                "JWKS fetch failed; keeping the keys already known",
+                metadata: ["url": "\(configuration.jwksURL)", "error": "\(error)"])
         }
     }
 }

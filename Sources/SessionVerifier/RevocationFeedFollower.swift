@@ -67,16 +67,20 @@ final class RevocationFeedFollower: @unchecked Sendable {
 
     /// Stops following.
     func stop() {
-        lock.withLock { task?.cancel(); task = nil }
+        lock.withLock {
+            task?.cancel(); task = nil
+        }
     }
 
     /// One feed request, waiting up to `wait` seconds for events; true when it succeeded.
     @discardableResult
     func poll(wait: Double) async -> Bool {
         guard let base = configuration.revocationFeedURL,
-              var components = URLComponents(url: base, resolvingAgainstBaseURL: false) else { return false }
+            var components = URLComponents(url: base, resolvingAgainstBaseURL: false)
+        else { return false }
         let after = lock.withLock { cursor }
-        components.queryItems = [URLQueryItem(name: "after", value: String(after))]
+        components.queryItems =
+            [URLQueryItem(name: "after", value: String(after))]
             + (wait > 0 ? [URLQueryItem(name: "wait", value: String(Int(wait)))] : [])
         guard let url = components.url else { return false }
         do {
@@ -124,8 +128,9 @@ final class RevocationFeedFollower: @unchecked Sendable {
         case .warn:
             if now - lastStaleWarning >= 30 {
                 lastStaleWarning = now
-                logger.warning("revocation feed unreachable; verifying with the last known denylist",
-                               metadata: ["seconds": "\(Int(age))"])
+                logger.warning(
+                    "revocation feed unreachable; verifying with the last known denylist",
+                    metadata: ["seconds": "\(Int(age))"])
             }
         }
     }

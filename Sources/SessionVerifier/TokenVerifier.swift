@@ -24,9 +24,11 @@ public final class TokenVerifier: @unchecked Sendable {
     private let cacheLock = NSLock()
     private var cache: VerifiedTokenCache
 
-    public init(configuration: VerifierConfiguration, fetcher: any HTTPFetching = URLSessionFetcher(),
-                logger: Logger = Logger(label: "session-verifier"),
-                clock: @escaping @Sendable () -> Double = { SystemClock.now() }) {
+    public init(
+        configuration: VerifierConfiguration, fetcher: any HTTPFetching = URLSessionFetcher(),
+        logger: Logger = Logger(label: "session-verifier"),
+        clock: @escaping @Sendable () -> Double = { SystemClock.now() }
+    ) {
         self.configuration = configuration
         self.clock = clock
         options = configuration.verificationOptions

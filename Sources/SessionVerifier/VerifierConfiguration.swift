@@ -39,11 +39,13 @@ public struct VerifierConfiguration: Sendable {
     /// Timeout of one HTTP request, in seconds (the feed's long poll adds `feedWait`).
     public var requestTimeout: Double
 
-    public init(jwksURL: URL, revocationFeedURL: URL? = nil, issuer: String? = nil, audience: String? = nil,
-                algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 5, type: String? = "at+jwt",
-                unknownKidRefetchInterval: Double = 30, stalenessLimit: Double = 30,
-                staleFeedPolicy: StaleFeedPolicy = .failClosed, feedWait: Double = 20,
-                cacheCapacity: Int = 10_000, requestTimeout: Double = 5) {
+    public init(
+        jwksURL: URL, revocationFeedURL: URL? = nil, issuer: String? = nil, audience: String? = nil,
+        algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 5, type: String? = "at+jwt",
+        unknownKidRefetchInterval: Double = 30, stalenessLimit: Double = 30,
+        staleFeedPolicy: StaleFeedPolicy = .failClosed, feedWait: Double = 20,
+        cacheCapacity: Int = 10_000, requestTimeout: Double = 5
+    ) {
         self.jwksURL = jwksURL
         self.revocationFeedURL = revocationFeedURL
         self.issuer = issuer

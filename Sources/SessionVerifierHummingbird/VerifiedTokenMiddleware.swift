@@ -34,13 +34,15 @@ public struct VerifiedTokenMiddleware<Context: AccessTokenRequestContext>: Route
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
-            return Self.refusal(.unauthorized, wwwAuthenticate: "Bearer realm=\"\(realm)\"", code: "invalid_request",
-                                detail: "a Bearer access token is required")
+            return Self.refusal(
+                .unauthorized, wwwAuthenticate: "Bearer realm=\"\(realm)\"", code: "invalid_request",
+                detail: "a Bearer access token is required")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return Self.refusal(.unauthorized, wwwAuthenticate: "Bearer realm=\"\(realm)\", error=\"invalid_request\"",
-                                code: "invalid_request", detail: "Authorization must be a Bearer token")
+            return Self.refusal(
+                .unauthorized, wwwAuthenticate: "Bearer realm=\"\(realm)\", error=\"invalid_request\"",
+                code: "invalid_request", detail: "Authorization must be a Bearer token")
         }
         do {
             var context = context
@@ -50,13 +52,15 @@ public struct VerifiedTokenMiddleware<Context: AccessTokenRequestContext>: Route
             switch error {
             case .rejected(let rejection):
                 context.logger.info("token refused", metadata: ["reason": "\(rejection.reason.rawValue)"])
-                return Self.refusal(.unauthorized,
-                                    wwwAuthenticate: "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\(rejection.reason.rawValue)\"",
-                                    code: "invalid_token", detail: rejection.reason.rawValue)
+                return Self.refusal(
+                    .unauthorized,
+                    wwwAuthenticate: "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\(rejection.reason.rawValue)\"",
+                    code: "invalid_token", detail: rejection.reason.rawValue)
             case .unavailable(let why):
                 context.logger.warning("token not verifiable now", metadata: ["why": "\(why)"])
-                return Self.refusal(.serviceUnavailable, wwwAuthenticate: nil, code: "temporarily_unavailable",
-                                    detail: "tokens cannot be verified right now")
+                return Self.refusal(
+                    .serviceUnavailable, wwwAuthenticate: nil, code: "temporarily_unavailable",
+                    detail: "tokens cannot be verified right now")
             }
         }
     }

@@ -1,6 +1,6 @@
 @preconcurrency internal import CNCurses
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real terminal through ncursesw: the single owner of the curses screen, ended in

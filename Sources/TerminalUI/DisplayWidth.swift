@@ -1,6 +1,6 @@
 internal import CNCurses
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Terminal column widths of text: wide (East Asian, emoji) characters take two columns,

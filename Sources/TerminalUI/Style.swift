@@ -28,8 +28,10 @@ public struct Style: Sendable, Equatable, Hashable {
     public var underline: Bool
     public var dim: Bool
 
-    public init(foreground: TerminalColor = .default, background: TerminalColor = .default, bold: Bool = false,
-                reverse: Bool = false, underline: Bool = false, dim: Bool = false) {
+    public init(
+        foreground: TerminalColor = .default, background: TerminalColor = .default, bold: Bool = false,
+        reverse: Bool = false, underline: Bool = false, dim: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold

@@ -46,7 +46,8 @@ public struct Theme: Sendable, Equatable {
             let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { throw ParseError(file: file, line: number, message: "expected `slot = style`") }
             guard let slot = Slot(rawValue: parts[0]) else {
-                throw ParseError(file: file, line: number, message: "unknown slot \"\(parts[0])\" (known: \(Slot.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ParseError(
+                    file: file, line: number, message: "unknown slot \"\(parts[0])\" (known: \(Slot.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard styles[slot] == nil else { throw ParseError(file: file, line: number, message: "slot \"\(parts[0])\" is set twice") }
             var words = parts[1].split(separator: " ").map(String.init)
@@ -99,13 +100,15 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// A built-in theme used when no theme folder is found.
-    public static let fallback = Theme(name: "builtin", styles: [
-        .normal: Style(), .title: Style(foreground: .indexed(14), bold: true), .header: Style(bold: true, reverse: true),
-        .selection: Style(reverse: true), .marked: Style(foreground: .indexed(11), bold: true), .active: Style(foreground: .indexed(2)),
-        .revoked: Style(foreground: .indexed(1)), .expired: Style(dim: true), .warning: Style(foreground: .indexed(3), bold: true),
-        .danger: Style(foreground: .indexed(15), background: .indexed(1), bold: true), .muted: Style(dim: true),
-        .hint: Style(dim: true), .hintKey: Style(foreground: .indexed(6), bold: true), .input: Style(underline: true),
-        .border: Style(foreground: .indexed(8)), .spark: Style(foreground: .indexed(6)), .status: Style(foreground: .indexed(2)),
-        .error: Style(foreground: .indexed(9), bold: true),
-    ])
+    public static let fallback = Theme(
+        name: "builtin",
+        styles: [
+            .normal: Style(), .title: Style(foreground: .indexed(14), bold: true), .header: Style(bold: true, reverse: true),
+            .selection: Style(reverse: true), .marked: Style(foreground: .indexed(11), bold: true), .active: Style(foreground: .indexed(2)),
+            .revoked: Style(foreground: .indexed(1)), .expired: Style(dim: true), .warning: Style(foreground: .indexed(3), bold: true),
+            .danger: Style(foreground: .indexed(15), background: .indexed(1), bold: true), .muted: Style(dim: true),
+            .hint: Style(dim: true), .hintKey: Style(foreground: .indexed(6), bold: true), .input: Style(underline: true),
+            .border: Style(foreground: .indexed(8)), .spark: Style(foreground: .indexed(6)), .status: Style(foreground: .indexed(2)),
+            .error: Style(foreground: .indexed(9), bold: true),
+        ])
 }

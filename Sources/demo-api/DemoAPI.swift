@@ -29,7 +29,8 @@ struct DemoAPI: AsyncParsableCommand {
         // Logs on stderr: stdout carries only the "listening" line scripts wait for.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         guard let base = URL(string: authServer), base.scheme == "http" || base.scheme == "https",
-              let policy = StaleFeedPolicy(rawValue: stalePolicy), let level = Logger.Level(rawValue: logLevel) else {
+            let policy = StaleFeedPolicy(rawValue: stalePolicy), let level = Logger.Level(rawValue: logLevel)
+        else {
             FileHandle.standardError.write(Data("error: --auth-server must be an http(s) URL, --stale-policy fail-closed or warn, --log-level a level\n".utf8))
             throw ExitCode(64)
         }
@@ -62,18 +63,20 @@ struct DemoAPI: AsyncParsableCommand {
                 }
                 return Self.json(object)
             }
-        let app = Application(router: router,
-                              configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "demo-api"),
-                              onServerRunning: { _ in
-                                  FileHandle.standardOutput.write(Data("demo-api listening on http://\(host):\(port) (verifying tokens from \(issuer))\n".utf8))
-                              },
-                              logger: logger)
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "demo-api"),
+            onServerRunning: { _ in
+                FileHandle.standardOutput.write(Data("demo-api listening on http://\(host):\(port) (verifying tokens from \(issuer))\n".utf8))
+            },
+            logger: logger)
         try await app.runService()
         verifier.stop()
     }
 
     static func json(_ object: JSONObject) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
     }
 }

@@ -37,8 +37,11 @@ struct ClientsAdd: ParsableCommand {
         let db = try store.open(create: true)
         let hash = try CommandInput.storedHash(of: secret, what: "secret")
         let now = SystemClock.now()
-        try withStore { try db.addClient(ClientRecord(id: clientID, secretHash: hash, createdAt: now),
-                                         audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now)) }
+        try withStore {
+            try db.addClient(
+                ClientRecord(id: clientID, secretHash: hash, createdAt: now),
+                audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now))
+        }
         if secretStdin {
             printError("added client \(clientID)")
         } else {

@@ -23,8 +23,11 @@ struct ConsoleCommand: ParsableCommand {
     static func themesFolder() -> String {
         let environment = ProcessInfo.processInfo.environment
         if let folder = environment["SESSIONCTL_THEMES"], !folder.isEmpty { return folder }
-        let candidates = ["themes", URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("../../../themes").standardized.path]
+        let candidates = [
+            "themes",
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("../../../themes").standardized.path,
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? "themes"
     }
 
@@ -52,13 +55,16 @@ struct ConsoleCommand: ParsableCommand {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size
-        var state = ConsoleState(width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
-                                 storeName: store.resolvedPath, themeName: theme)
+        var state = ConsoleState(
+            width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
+            storeName: store.resolvedPath, themeName: theme)
         state.bindings = bindings
-        let runner = EffectRunner(store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
-                                  themesFolder: folder, clock: SystemClock.now)
-        let app = ConsoleApp(state: state, backend: backend, runner: runner, theme: loaded,
-                             monochrome: noColor, clock: SystemClock.now)
+        let runner = EffectRunner(
+            store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
+            themesFolder: folder, clock: SystemClock.now)
+        let app = ConsoleApp(
+            state: state, backend: backend, runner: runner, theme: loaded,
+            monochrome: noColor, clock: SystemClock.now)
         app.run()
         backend.end()
     }

@@ -7,8 +7,9 @@ import SessionSQLite
 
 /// `sessionctl demo …`
 struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Demo data and live demo traffic.",
-                                                    subcommands: [DemoSeed.self, DemoTrafficCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Demo data and live demo traffic.",
+        subcommands: [DemoSeed.self, DemoTrafficCommand.self])
 }
 
 /// `sessionctl demo seed [--users N] [--sessions M] [--seed S] [--now T] --db P`
@@ -52,6 +53,8 @@ struct DemoSeed: ParsableCommand {
                 }
             }
         }
-        printOut("seeded \(store.resolvedPath): \(summary.users) users, \(summary.sessions) sessions, \(summary.refreshTokens) refresh tokens, \(summary.keys) signing keys")
+        printOut(
+            "seeded \(store.resolvedPath): \(summary.users) users, \(summary.sessions) sessions, \(summary.refreshTokens) refresh tokens, \(summary.keys) signing keys"
+        )
     }
 }

@@ -44,13 +44,15 @@ struct DemoTrafficCommand: AsyncParsableCommand {
         let sessiond: ChildProcess
         let api: ChildProcess
         do {
-            sessiond = try ChildProcess(name: "sessiond", executable: folder + "/sessiond",
-                                        arguments: ["--db", path, "--port", String(port), "--access-ttl", String(accessTTL)], logPath: log)
+            sessiond = try ChildProcess(
+                name: "sessiond", executable: folder + "/sessiond",
+                arguments: ["--db", path, "--port", String(port), "--access-ttl", String(accessTTL)], logPath: log)
             guard sessiond.waitForLine(containing: "listening", timeout: 20) else {
                 throw usageError("sessiond did not start on port \(port); see \(log)")
             }
-            api = try ChildProcess(name: "demo-api", executable: folder + "/demo-api",
-                                   arguments: ["--auth-server", auth, "--port", String(port + 1)], logPath: log)
+            api = try ChildProcess(
+                name: "demo-api", executable: folder + "/demo-api",
+                arguments: ["--auth-server", auth, "--port", String(port + 1)], logPath: log)
             guard api.waitForLine(containing: "listening", timeout: 20) else {
                 throw usageError("demo-api did not start on port \(port + 1); see \(log)")
             }
@@ -60,14 +62,16 @@ struct DemoTrafficCommand: AsyncParsableCommand {
             throw usageError("cannot start the demo services from \(folder): \(error)")
         }
         printError("sessiond on \(auth), demo-api on http://127.0.0.1:\(port + 1); \(users) simulated users; logs in \(log)")
-        let simulator = TrafficSimulator(authURL: URL(string: auth)!, apiURL: URL(string: "http://127.0.0.1:\(port + 1)")!,
-                                         users: names.map { ($0, DemoSeeder.password) })
+        let simulator = TrafficSimulator(
+            authURL: URL(string: auth)!, apiURL: URL(string: "http://127.0.0.1:\(port + 1)")!,
+            users: names.map { ($0, DemoSeeder.password) })
         let traffic = Task { await simulator.run() }
         let stopSignal = SignalWaiter()
         let started = Date()
         let interactive = isatty(2) != 0
         while !stopSignal.received, duration.map({ Date().timeIntervalSince(started) < $0 }) ?? true,
-              sessiond.isRunning, api.isRunning {
+            sessiond.isRunning, api.isRunning
+        {
             try? await Task.sleep(for: .seconds(1))
             let line = TrafficStats.line(simulator.stats.snapshot)
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8)) } else { printError(line) }

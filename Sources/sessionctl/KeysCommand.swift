@@ -71,8 +71,10 @@ struct KeysList: ParsableCommand {
         var table = TextTable(headers: ["KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRES"])
         for key in keys {
             let retires = key.retiresAt(maxTokenLifetime: lifetimes.maxAccessTokenLifetime, leeway: lifetimes.leeway)
-            table.append([key.kid, key.algorithm, key.state.rawValue, Timestamp.rfc3339(key.createdAt),
-                          key.activatedAt.map(Timestamp.rfc3339) ?? "-", retires.map { Timestamp.relative($0, now: now) } ?? "-"])
+            table.append([
+                key.kid, key.algorithm, key.state.rawValue, Timestamp.rfc3339(key.createdAt),
+                key.activatedAt.map(Timestamp.rfc3339) ?? "-", retires.map { Timestamp.relative($0, now: now) } ?? "-",
+            ])
         }
         table.lines().forEach(printOut)
     }
@@ -150,7 +152,8 @@ struct KeysRevoke: ParsableCommand {
 
 /// `sessionctl keys jwks --db P`: the published JWKS.
 struct KeysJWKS: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jwks", abstract: "Print the published JWKS (next, active and retiring keys; public members only).")
+    static let configuration = CommandConfiguration(
+        commandName: "jwks", abstract: "Print the published JWKS (next, active and retiring keys; public members only).")
 
     @OptionGroup var store: StoreOptions
 

@@ -11,7 +11,10 @@ struct SessionCtl: AsyncParsableCommand {
             Exit status: 0 success; 1 a token was rejected, an object was not found, or a \
             signing request was refused; 64 usage or input error.
             """,
-        subcommands: [ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, ClientsCommand.self, AuditCommand.self, DemoCommand.self],
+        subcommands: [
+            ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, ClientsCommand.self, AuditCommand.self,
+            DemoCommand.self,
+        ],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -43,8 +43,10 @@ struct SessionsList: ParsableCommand {
         }
         var table = TextTable(headers: ["ID", "USER", "CLIENT", "IP", "STATE", "CREATED", "LAST USED", "EXPIRES"])
         for s in sessions {
-            table.append([s.id, s.user, s.client, s.ip, s.state(at: now).rawValue, Timestamp.rfc3339(s.createdAt),
-                          Timestamp.relative(s.lastUsedAt, now: now), Timestamp.relative(min(s.expiresAt, s.idleExpiresAt), now: now)])
+            table.append([
+                s.id, s.user, s.client, s.ip, s.state(at: now).rawValue, Timestamp.rfc3339(s.createdAt),
+                Timestamp.relative(s.lastUsedAt, now: now), Timestamp.relative(min(s.expiresAt, s.idleExpiresAt), now: now),
+            ])
         }
         table.lines().forEach(printOut)
     }
@@ -73,7 +75,9 @@ struct SessionsShow: ParsableCommand {
             return
         }
         for (name, value) in session.json(now: now) {
-            printOut("\(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONWriter.escapeForMessage(value.stringValue ?? JSONWriter.string(value), limit: 200))")
+            printOut(
+                "\(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONWriter.escapeForMessage(value.stringValue ?? JSONWriter.string(value), limit: 200))"
+            )
         }
         printOut("")
         printOut("refresh family (oldest first):")
@@ -98,8 +102,10 @@ struct RefreshHistoryLine {
     }
 
     var cells: [String] {
-        [record.label, Timestamp.rfc3339(record.issuedAt), record.issuedIP, record.spentAt.map(Timestamp.rfc3339) ?? "live",
-         record.reusedAt.map { "REUSED \(Timestamp.rfc3339($0))" } ?? ""]
+        [
+            record.label, Timestamp.rfc3339(record.issuedAt), record.issuedIP, record.spentAt.map(Timestamp.rfc3339) ?? "live",
+            record.reusedAt.map { "REUSED \(Timestamp.rfc3339($0))" } ?? "",
+        ]
     }
 }
 

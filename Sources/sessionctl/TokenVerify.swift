@@ -146,14 +146,19 @@ struct TokenVerify: AsyncParsableCommand {
     private func checkRevocation(_ token: VerifiedToken, store: SQLiteSessionStore) throws {
         let claims = token.claims
         let verdict = try withStore {
-            try store.revocationVerdict(sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
-                                        user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: token.key.kid)
+            try store.revocationVerdict(
+                sessionID: claims["sid"]?.stringValue, tokenID: claims["jti"]?.stringValue,
+                user: claims["sub"]?.stringValue, issuedAt: claims["iat"]?.doubleValue, kid: token.key.kid)
         }
         guard let verdict else { return }
         if case .key(let kid) = verdict {
-            try? store.appendAudit(AuditEntry(at: SystemClock.now(), actor: defaultActor(), action: .verifyRevokedKey, target: kid,
-                                              reason: "a token signed by a revoked key was presented",
-                                              detail: "sub \(JSONWriter.escapeForMessage(claims["sub"]?.stringValue ?? "-")), jti \(JSONWriter.escapeForMessage(claims["jti"]?.stringValue ?? "-"))"))
+            try? store.appendAudit(
+                AuditEntry(
+                    at: SystemClock.now(), actor: defaultActor(), action: .verifyRevokedKey, target: kid,
+                    reason: "a token signed by a revoked key was presented",
+                    detail:
+                        "sub \(JSONWriter.escapeForMessage(claims["sub"]?.stringValue ?? "-")), jti \(JSONWriter.escapeForMessage(claims["jti"]?.stringValue ?? "-"))"
+                ))
         }
         throw reject(TokenRejection(.revoked, verdict.description))
     }

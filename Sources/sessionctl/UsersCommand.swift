@@ -14,7 +14,8 @@ struct UsersCommand: ParsableCommand {
 
 /// `sessionctl users add USER --password-stdin --db P`
 struct UsersAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user; the password is read from standard input (one trailing newline stripped).")
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a user; the password is read from standard input (one trailing newline stripped).")
 
     @OptionGroup var store: StoreOptions
     @Flag(help: "Read the password from standard input.") var passwordStdin = false
@@ -33,15 +34,19 @@ struct UsersAdd: ParsableCommand {
         let db = try store.open(create: true)
         let hash = try CommandInput.storedHash(of: password, what: "password")
         let now = SystemClock.now()
-        try withStore { try db.addUser(UserRecord(name: user, passwordHash: hash, createdAt: now),
-                                       audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now)) }
+        try withStore {
+            try db.addUser(
+                UserRecord(name: user, passwordHash: hash, createdAt: now),
+                audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now))
+        }
         printOut("added user \(user)")
     }
 }
 
 /// `sessionctl users revoke USER --reason R --db P`
 struct UsersRevoke: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke every session of a user and refuse every token issued to them until now.")
+    static let configuration = CommandConfiguration(
+        commandName: "revoke", abstract: "Revoke every session of a user and refuse every token issued to them until now.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var audit: AuditOptions
@@ -56,7 +61,8 @@ struct UsersRevoke: ParsableCommand {
 
 /// `sessionctl users disable USER --reason R --db P`
 struct UsersDisable: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop a user from logging in (existing sessions stay; use revoke to end them).")
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "Stop a user from logging in (existing sessions stay; use revoke to end them).")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var audit: AuditOptions

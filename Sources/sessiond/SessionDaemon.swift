@@ -14,13 +14,13 @@ struct SessionDaemon: AsyncParsableCommand {
         commandName: "sessiond",
         abstract: "The auth service: logins, refresh rotation, JWKS and the revocation feed.",
         discussion: """
-        Every option can also come from the environment: SESSIOND_DB, SESSIOND_HOST, SESSIOND_PORT, SESSIOND_ISSUER, \
-        SESSIOND_AUDIENCE, SESSIOND_ACCESS_TTL, SESSIOND_REFRESH_TTL, SESSIOND_IDLE_TTL, SESSIOND_REUSE_GRACE, \
-        SESSIOND_JWKS_MAX_AGE, SESSIOND_LOG_LEVEL, SESSIOND_IDLE_TIMEOUT, SESSIOND_BODY_TIMEOUT, SESSIOND_MAX_CONNECTIONS \
-        (a flag wins over its variable). The key-encryption key comes from \
-        SESSION_KEK or SESSION_KEK_FILE, else <db>.kek.
-        Exit status: 0 after a clean shutdown, 64 for a bad option or an unusable store, 1 when the server fails.
-        """
+            Every option can also come from the environment: SESSIOND_DB, SESSIOND_HOST, SESSIOND_PORT, SESSIOND_ISSUER, \
+            SESSIOND_AUDIENCE, SESSIOND_ACCESS_TTL, SESSIOND_REFRESH_TTL, SESSIOND_IDLE_TTL, SESSIOND_REUSE_GRACE, \
+            SESSIOND_JWKS_MAX_AGE, SESSIOND_LOG_LEVEL, SESSIOND_IDLE_TIMEOUT, SESSIOND_BODY_TIMEOUT, SESSIOND_MAX_CONNECTIONS \
+            (a flag wins over its variable). The key-encryption key comes from \
+            SESSION_KEK or SESSION_KEK_FILE, else <db>.kek.
+            Exit status: 0 after a clean shutdown, 64 for a bad option or an unusable store, 1 when the server fails.
+            """
     )
 
     @Option(help: ArgumentHelp("The store (created when missing).", valueName: "PATH")) var db: String?
@@ -34,7 +34,8 @@ struct SessionDaemon: AsyncParsableCommand {
     @Option(name: .customLong("reuse-grace"), help: "Refresh reuse grace window in seconds, 0-60 (default 0: off).") var reuseGrace: Double?
     @Option(name: .customLong("jwks-max-age"), help: "Cache-Control max-age of the JWKS in seconds (default 60).") var jwksMaxAge: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.") var logLevel: String?
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may take to send a request head, or sit idle between requests (default 10).") var idleTimeout: Double?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may take to send a request head, or sit idle between requests (default 10).")
+    var idleTimeout: Double?
     @Option(name: .customLong("body-timeout"), help: "Seconds a request body may take to arrive; 408 after (default 10).") var bodyTimeout: Double?
     @Option(name: .customLong("max-connections"), help: "Open connections at most; more wait in the backlog (default 1000).") var maxConnections: Int?
 
@@ -81,9 +82,10 @@ struct SessionDaemon: AsyncParsableCommand {
         let kek: KeyEncryptionKey
         do {
             // A busy writer: checkpoints on a thread of their own, so no commit waits for an fsync.
-            store = try SQLiteSessionStore(path: path, create: true,
-                                           lifetimes: TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60),
-                                           checkpoints: .background(interval: 0.1))
+            store = try SQLiteSessionStore(
+                path: path, create: true,
+                lifetimes: TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60),
+                checkpoints: .background(interval: 0.1))
             let (key, warning) = try KeyEncryptionKey.load(environment: environment, storePath: path, create: true)
             if let warning { logger.warning("\(warning)") }
             kek = key

@@ -15,8 +15,9 @@ struct MiddlewareTests {
     func protects() async throws {
         let fixture = try await ServiceFixture()
         let verifier = TokenVerifier(
-            configuration: VerifierConfiguration(jwksURL: URL(string: "https://auth.test/.well-known/jwks.json")!,
-                                                 issuer: ServiceFixture.issuer, audience: "sessions-api"),
+            configuration: VerifierConfiguration(
+                jwksURL: URL(string: "https://auth.test/.well-known/jwks.json")!,
+                issuer: ServiceFixture.issuer, audience: "sessions-api"),
             fetcher: JWKSFetcher(store: fixture.store))
         await verifier.start()
         defer { verifier.stop() }
@@ -31,8 +32,9 @@ struct MiddlewareTests {
             #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             let basic = try await client.execute(uri: "/api/me", method: .get, headers: [.authorization: "Basic YTpi"])
             #expect(basic.status == .unauthorized)
-            let forged = try await client.execute(uri: "/api/me", method: .get,
-                                                  headers: [.authorization: "Bearer " + tokens.accessToken.dropLast(4) + "AAAA"])
+            let forged = try await client.execute(
+                uri: "/api/me", method: .get,
+                headers: [.authorization: "Bearer " + tokens.accessToken.dropLast(4) + "AAAA"])
             #expect(forged.status == .unauthorized)
             #expect(forged.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
             let good = try await client.execute(uri: "/api/me", method: .get, headers: [.authorization: "Bearer " + tokens.accessToken])

@@ -39,8 +39,10 @@ struct OAuthEndpointTests {
             #expect(access.string("sub") == "alice")
             #expect(access.string("sid") == tokens.string("session_id"))
             #expect(access.string("token_type") == "Bearer")
-            let refresh = try await client.postForm("/oauth/introspect", "token=\(tokens.string("refresh_token"))&token_type_hint=refresh_token",
-                                                    basic: credentials).json()
+            let refresh = try await client.postForm(
+                "/oauth/introspect", "token=\(tokens.string("refresh_token"))&token_type_hint=refresh_token",
+                basic: credentials
+            ).json()
             #expect(refresh["active"] == .bool(true))
             #expect(refresh.string("token_type") == "refresh_token")
             let garbage = try await client.postForm("/oauth/introspect", "token=garbage", basic: credentials).json()
@@ -56,8 +58,9 @@ struct OAuthEndpointTests {
         let fixture = try await ServiceFixture()
         try await fixture.test { client in
             let tokens = try await client.login()
-            let revokeAccess = try await client.postForm("/oauth/revoke", "token=\(tokens.string("access_token"))&token_type_hint=access_token",
-                                                         basic: credentials)
+            let revokeAccess = try await client.postForm(
+                "/oauth/revoke", "token=\(tokens.string("access_token"))&token_type_hint=access_token",
+                basic: credentials)
             #expect(revokeAccess.status == .ok)
             let feed = try await client.get("/revocations?after=0").json()
             let events = feed["events"]?.arrayValue ?? []
@@ -81,8 +84,9 @@ struct OAuthEndpointTests {
         let fixture = try await ServiceFixture()
         try await fixture.test { client in
             let tokens = try await client.login()
-            let revoked = try await client.postForm("/oauth/revoke", "token=\(tokens.string("refresh_token"))&token_type_hint=access_token",
-                                                    basic: credentials)
+            let revoked = try await client.postForm(
+                "/oauth/revoke", "token=\(tokens.string("refresh_token"))&token_type_hint=access_token",
+                basic: credentials)
             #expect(revoked.status == .ok)
             #expect(try fixture.store.session(id: tokens.string("session_id"))?.revokedAt != nil)
         }

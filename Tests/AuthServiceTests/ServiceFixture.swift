@@ -21,16 +21,21 @@ final class ServiceFixture: Sendable {
     let logger: Logger
 
     init(logger: Logger? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws {
-        kek = try KeyEncryptionKey.load(environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))],
-                                        storePath: "/nonexistent", create: false).key
+        kek = try KeyEncryptionKey.load(
+            environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))],
+            storePath: "/nonexistent", create: false
+        ).key
         let cheap = PasswordHasher(logN: 10, r: 8, p: 1)
         let now = SystemClock.now()
-        try store.addUser(UserRecord(name: "alice", passwordHash: cheap.hash(Self.password), createdAt: now),
-                          audit: AuditContext(actor: "test", reason: "", at: now))
-        try store.addUser(UserRecord(name: "bob", passwordHash: cheap.hash(Self.password), createdAt: now),
-                          audit: AuditContext(actor: "test", reason: "", at: now))
-        try store.addClient(ClientRecord(id: "reporting", secretHash: cheap.hash(Self.clientSecret), createdAt: now),
-                            audit: AuditContext(actor: "test", reason: "", at: now))
+        try store.addUser(
+            UserRecord(name: "alice", passwordHash: cheap.hash(Self.password), createdAt: now),
+            audit: AuditContext(actor: "test", reason: "", at: now))
+        try store.addUser(
+            UserRecord(name: "bob", passwordHash: cheap.hash(Self.password), createdAt: now),
+            audit: AuditContext(actor: "test", reason: "", at: now))
+        try store.addClient(
+            ClientRecord(id: "reporting", secretHash: cheap.hash(Self.clientSecret), createdAt: now),
+            audit: AuditContext(actor: "test", reason: "", at: now))
         var configuration = ServiceConfiguration(issuer: Self.issuer, refreshInterval: 0.05)
         configure(&configuration)
         var quiet = Logger(label: "test")

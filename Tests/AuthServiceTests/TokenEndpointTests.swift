@@ -12,8 +12,9 @@ struct TokenEndpointTests {
     func login() async throws {
         let fixture = try await ServiceFixture()
         try await fixture.test { client in
-            let response = try await client.postJSON("/auth/login", #"{"username":"alice","password":"correct horse","client_id":"mobile"}"#,
-                                                     headers: [.userAgent: "Mozilla/5.0 \u{202E}reversed\u{200B}"])
+            let response = try await client.postJSON(
+                "/auth/login", #"{"username":"alice","password":"correct horse","client_id":"mobile"}"#,
+                headers: [.userAgent: "Mozilla/5.0 \u{202E}reversed\u{200B}"])
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
             let body = try response.json()
@@ -21,9 +22,10 @@ struct TokenEndpointTests {
             #expect(body["expires_in"]?.doubleValue == 300)
             #expect(body.string("refresh_token").count == 43)
             let jwks = try JWKSet(json: String(buffer: try await client.get("/.well-known/jwks.json").body))
-            let verified = try JWSVerifier.verify(body.string("access_token"), keys: jwks,
-                                                  options: VerificationOptions(issuer: ServiceFixture.issuer, audience: "sessions-api", type: "at+jwt"),
-                                                  now: SystemClock.now())
+            let verified = try JWSVerifier.verify(
+                body.string("access_token"), keys: jwks,
+                options: VerificationOptions(issuer: ServiceFixture.issuer, audience: "sessions-api", type: "at+jwt"),
+                now: SystemClock.now())
             #expect(Set(verified.claims.names) == ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "client_id"])
             #expect(verified.claims.string("sub") == "alice")
             #expect(verified.claims.string("client_id") == "mobile")
@@ -124,10 +126,13 @@ struct TokenEndpointTests {
             let token = fresh.string("access_token")
             let iat = try #require(try CompactJWS(token).claims()["iat"]?.doubleValue)
             #expect(try fixture.store.revocationVerdict(sessionID: nil, tokenID: nil, user: "alice", issuedAt: iat, kid: nil) == nil)
-            let me = try await client.execute(uri: "/oauth/introspect", method: .post,
-                                              headers: [.contentType: "application/x-www-form-urlencoded",
-                                                        .authorization: "Basic " + Data("reporting:\(ServiceFixture.clientSecret)".utf8).base64EncodedString()],
-                                              body: ByteBuffer(string: "token=\(token)"))
+            let me = try await client.execute(
+                uri: "/oauth/introspect", method: .post,
+                headers: [
+                    .contentType: "application/x-www-form-urlencoded",
+                    .authorization: "Basic " + Data("reporting:\(ServiceFixture.clientSecret)".utf8).base64EncodedString(),
+                ],
+                body: ByteBuffer(string: "token=\(token)"))
             #expect(try me.json()["active"] == .bool(true))
         }
     }
@@ -205,8 +210,9 @@ struct TokenEndpointTests {
         let fixture = try await ServiceFixture()
         try await fixture.test { client in
             let a = try await client.login()
-            let byBearer = try await client.execute(uri: "/auth/logout", method: .post,
-                                                    headers: [.authorization: "Bearer " + a.string("access_token")])
+            let byBearer = try await client.execute(
+                uri: "/auth/logout", method: .post,
+                headers: [.authorization: "Bearer " + a.string("access_token")])
             #expect(byBearer.status == .noContent)
             #expect(try fixture.store.session(id: a.string("session_id"))?.revokedAt != nil)
             let b = try await client.login()
@@ -217,8 +223,9 @@ struct TokenEndpointTests {
             #expect(nothing.status == .unauthorized)
             #expect(nothing.errorCode == "invalid_token")
             // A revoked session's access token no longer logs out anything.
-            let again = try await client.execute(uri: "/auth/logout", method: .post,
-                                                 headers: [.authorization: "Bearer " + a.string("access_token")])
+            let again = try await client.execute(
+                uri: "/auth/logout", method: .post,
+                headers: [.authorization: "Bearer " + a.string("access_token")])
             #expect(again.status == .unauthorized)
         }
     }

@@ -5,8 +5,10 @@ import Testing
 struct Base64URLTests {
     @Test("RFC 4648 test vectors, unpadded and URL-safe")
     func vectors() {
-        let cases: [(String, String)] = [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"),
-                                         ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")]
+        let cases: [(String, String)] = [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ]
         for (plain, encoded) in cases {
             #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
             #expect(Base64URL.decode(encoded) == Array(plain.utf8))
@@ -25,8 +27,9 @@ struct Base64URLTests {
         #expect(Base64URL.decode(Base64URL.encode(all)) == all)
     }
 
-    @Test("refuses padding, the standard alphabet, whitespace and impossible lengths",
-          arguments: ["Zg==", "Zm8=", "Zm9v+", "Zm9v/w", "Zm 9v", "Zm9v\n", "Z", "Zm9vY", "Zm9v.", "Zg\u{0}", "é"])
+    @Test(
+        "refuses padding, the standard alphabet, whitespace and impossible lengths",
+        arguments: ["Zg==", "Zm8=", "Zm9v+", "Zm9v/w", "Zm 9v", "Zm9v\n", "Z", "Zm9vY", "Zm9v.", "Zg\u{0}", "é"])
     func refusals(_ text: String) {
         #expect(Base64URL.decode(text) == nil)
     }

@@ -31,14 +31,14 @@ struct ECDSASignatureTests {
         let good: [UInt8] = [0x30, 68, 0x02, 32] + r + [0x02, 32] + s
         #expect(ECDSASignature.directRaw(fromDER: good, size: size) == r + s)
         let bad: [[UInt8]] = [
-            [], [0x30], [0x31, 68] + Array(good.dropFirst(2)),               // not a SEQUENCE
-            Array(good.dropLast()), good + [0],                                // truncated, trailing byte
-            [0x30, 68, 0x03, 32] + r + [0x02, 32] + s,                         // not an INTEGER
-            [0x30, 69, 0x02, 33, 0x00] + r + [0x02, 32] + s,                   // needless leading zero
-            [0x30, 68, 0x02, 32, 0x80] + r.dropFirst() + [0x02, 32] + s,       // negative
-            [0x30, 70, 0x02, 34, 0x00, 0x80] + r + [0x02, 32] + s,             // longer than the curve
-            [0x30, 0x81, 68, 0x02, 32] + r + [0x02, 32] + s,                   // non-minimal length
-            [0x30, 36, 0x02, 32] + r + [0x02, 0],                              // empty INTEGER
+            [], [0x30], [0x31, 68] + Array(good.dropFirst(2)),  // not a SEQUENCE
+            Array(good.dropLast()), good + [0],  // truncated, trailing byte
+            [0x30, 68, 0x03, 32] + r + [0x02, 32] + s,  // not an INTEGER
+            [0x30, 69, 0x02, 33, 0x00] + r + [0x02, 32] + s,  // needless leading zero
+            [0x30, 68, 0x02, 32, 0x80] + r.dropFirst() + [0x02, 32] + s,  // negative
+            [0x30, 70, 0x02, 34, 0x00, 0x80] + r + [0x02, 32] + s,  // longer than the curve
+            [0x30, 0x81, 68, 0x02, 32] + r + [0x02, 32] + s,  // non-minimal length
+            [0x30, 36, 0x02, 32] + r + [0x02, 0],  // empty INTEGER
         ]
         for der in bad { #expect(ECDSASignature.directRaw(fromDER: der, size: size) == nil, "\(der.prefix(6))") }
         var random = SeededRandom(seed: 11)

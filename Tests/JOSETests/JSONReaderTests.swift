@@ -20,8 +20,9 @@ struct JSONReaderTests {
         #expect(JSONWriter.string(object) == text)
     }
 
-    @Test("refuses duplicate member names, also when they differ only in escaping",
-          arguments: [#"{"a":1,"a":2}"#, #"{"a":1,"\u0061":2}"#, #"{"x":{"k":1,"k":1}}"#, #"{"é":1,"\u00e9":2}"#])
+    @Test(
+        "refuses duplicate member names, also when they differ only in escaping",
+        arguments: [#"{"a":1,"a":2}"#, #"{"a":1,"\u0061":2}"#, #"{"x":{"k":1,"k":1}}"#, #"{"é":1,"\u00e9":2}"#])
     func duplicates(_ text: String) {
         #expect(throws: JSONError.self) { try JSONReader.parse(text) }
     }
@@ -39,18 +40,22 @@ struct JSONReaderTests {
         #expect(throws: JSONError.self) { try JSONReader.parse(hostile) }
     }
 
-    @Test("refuses invalid UTF-8: overlong, surrogates, truncated, past U+10FFFF",
-          arguments: [[0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3], [0xFF], [0x80]] as [[UInt8]])
+    @Test(
+        "refuses invalid UTF-8: overlong, surrogates, truncated, past U+10FFFF",
+        arguments: [[0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3], [0xFF], [0x80]] as [[UInt8]])
     func invalidUTF8(_ bytes: [UInt8]) {
         let text: [UInt8] = Array(#"{"a":""#.utf8) + bytes + Array(#""}"#.utf8)
         #expect(throws: JSONError.self) { try JSONReader.parse(text) }
     }
 
-    @Test("refuses malformed JSON",
-          arguments: ["", " ", "{", "{\"a\"}", "{\"a\":1,}", "[1,]", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
-                      "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1e999}",
-                      "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\u{1}\"}", "{} {}", "{}x",
-                      "\u{FEFF}{}", "{\"a\":\"\\u12\"}", "{\"a\" 1}", "{1:2}"])
+    @Test(
+        "refuses malformed JSON",
+        arguments: [
+            "", " ", "{", "{\"a\"}", "{\"a\":1,}", "[1,]", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
+            "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1e999}",
+            "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\u{1}\"}", "{} {}", "{}x",
+            "\u{FEFF}{}", "{\"a\":\"\\u12\"}", "{\"a\" 1}", "{1:2}",
+        ])
     func malformed(_ text: String) {
         #expect(throws: JSONError.self) { try JSONReader.parse(text) }
     }
@@ -69,7 +74,9 @@ struct JSONReaderTests {
                 #expect(value.map { Array($0.utf8) } == before + [byte] + after, "byte \(byte) at \(offset)")
             }
             let quoted = Array(#"{"a":""#.utf8) + before + Array(#"\"x\\"#.utf8) + after + Array(#""}"#.utf8)
-            #expect(try JSONReader.parseObject(quoted)["a"]?.stringValue == String(decoding: before, as: UTF8.self) + "\"x\\" + String(decoding: after, as: UTF8.self))
+            #expect(
+                try JSONReader.parseObject(quoted)["a"]?.stringValue == String(decoding: before, as: UTF8.self) + "\"x\\"
+                    + String(decoding: after, as: UTF8.self))
         }
     }
 

@@ -62,12 +62,12 @@ struct JSONScanTests {
     func duplicateFilter() {
         let many = (0..<70).map { #""k\#($0)":\#($0)"# }
         let texts = [
-            #"{"axb":1,"ayb":2,"azb":3}"#,                       // same length, first and last byte: no duplicate
-            #"{"axb":1,"ayb":2,"axb":3}"#,                       // …and one
+            #"{"axb":1,"ayb":2,"azb":3}"#,  // same length, first and last byte: no duplicate
+            #"{"axb":1,"ayb":2,"axb":3}"#,  // …and one
             "{" + many.joined(separator: ",") + "}",
-            "{" + many.joined(separator: ",") + #","k0":0}"#,    // the duplicate is past the 64 kept on the stack
-            "{" + many.joined(separator: ",") + #","k69":0}"#,   // …or is itself one of the overflow
-            #"{"a\u0078b":1,"axb":2}"#,                         // equal only after unescaping
+            "{" + many.joined(separator: ",") + #","k0":0}"#,  // the duplicate is past the 64 kept on the stack
+            "{" + many.joined(separator: ",") + #","k69":0}"#,  // …or is itself one of the overflow
+            #"{"a\u0078b":1,"axb":2}"#,  // equal only after unescaping
         ]
         let accepted = texts.map { Self.scanned(Array($0.utf8)) != nil }
         #expect(accepted == [true, false, true, false, false, false])
@@ -87,7 +87,9 @@ struct JSONScanTests {
 
     @Test("agrees on 20,000 random mutations of a claim set")
     func mutations() {
-        let seed = Array(#"{"iss":"https:\/\/auth.example","sub":"alice","aud":["orders","\u00e9"],"exp":1767225900,"iat":1.5e9,"nbf":0,"jti":"t-1","x":{"y":[true,false,null,"\ud83d\ude00"]}}"#.utf8)
+        let seed = Array(
+            #"{"iss":"https:\/\/auth.example","sub":"alice","aud":["orders","\u00e9"],"exp":1767225900,"iat":1.5e9,"nbf":0,"jti":"t-1","x":{"y":[true,false,null,"\ud83d\ude00"]}}"#
+                .utf8)
         let alphabet = Array(#"{}[]:,"\\/ux0123456789abcdefeE+-.tfn "#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
         var random = SeededRandom(seed: 6)
         for _ in 0..<20_000 {

@@ -31,9 +31,11 @@ struct KeyValidationTests {
         }
     }
 
-    @Test("RSA exponents that are even, below 3, or not below n are refused", arguments: [
-        ("e = 1", [UInt8]([1])), ("e = 0", [0]), ("e = 2", [2]), ("e = 65536", [1, 0, 0]), ("e = 1 with a leading zero", [0, 1]),
-    ])
+    @Test(
+        "RSA exponents that are even, below 3, or not below n are refused",
+        arguments: [
+            ("e = 1", [UInt8]([1])), ("e = 0", [0]), ("e = 2", [2]), ("e = 65536", [1, 0, 0]), ("e = 1 with a leading zero", [0, 1]),
+        ])
     func rsaExponent(_ row: (String, [UInt8])) throws {
         let error = try #require(Self.importError(try Self.rsaJWK(e: row.1)), "\(row.0) was accepted")
         #expect(error.isInvalidKey)
@@ -113,17 +115,24 @@ struct KeyValidationTests {
 
     @Test("Ed25519 public keys of small order or with a non-canonical y are refused", arguments: badEd25519)
     func ed25519(_ row: (String, String)) throws {
-        let jwk = JSONObject(["kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(SignatureSuiteTests.hex(row.1))), "kid": .string("bad")])
+        let jwk = JSONObject([
+            "kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(SignatureSuiteTests.hex(row.1))), "kid": .string("bad"),
+        ])
         let error = try #require(Self.importError(jwk), "\(row.0) was accepted")
         #expect(error.isInvalidKey)
         #expect(error.message.hasPrefix("invalid OKP JWK: Ed25519 public key is"))
     }
 
-    @Test("a forged Ed25519 signature (R = identity, S = 0) for the identity key is refused as weak_key, not verified",
-          arguments: ["0100000000000000000000000000000000000000000000000000000000000000",
-                      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"])
+    @Test(
+        "a forged Ed25519 signature (R = identity, S = 0) for the identity key is refused as weak_key, not verified",
+        arguments: [
+            "0100000000000000000000000000000000000000000000000000000000000000",
+            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        ])
     func ed25519Forgery(_ encoded: String) throws {
-        let jwk = JSONObject(["kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(SignatureSuiteTests.hex(encoded))), "kid": .string("bad")])
+        let jwk = JSONObject([
+            "kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(Base64URL.encode(SignatureSuiteTests.hex(encoded))), "kid": .string("bad"),
+        ])
         let set = try JWKSet(object: JSONObject(["keys": .array([.object(jwk)])]))
         #expect(set.keys.isEmpty)
         let input = Base64URL.encode(Array(#"{"alg":"EdDSA","kid":"bad"}"#.utf8)) + "." + Base64URL.encode(Array(#"{"sub":"admin","exp":1900000000}"#.utf8))

@@ -64,8 +64,9 @@ struct SignatureSuiteTests {
         }
     }
 
-    @Test("an RSA signature whose leading zero byte is dropped is refused (RFC 8017 §8.1.2 step 1)",
-          arguments: [JWSAlgorithm.rs256, .rs384, .rs512, .ps256, .ps384, .ps512])
+    @Test(
+        "an RSA signature whose leading zero byte is dropped is refused (RFC 8017 §8.1.2 step 1)",
+        arguments: [JWSAlgorithm.rs256, .rs384, .rs512, .ps256, .ps384, .ps512])
     func rsaLeadingZero(_ algorithm: JWSAlgorithm) throws {
         let key = try Self.key(algorithm)
         // About one signature in 256 starts with a zero byte: sign until one does.
@@ -129,8 +130,9 @@ struct SignatureSuiteTests {
         return out
     }
 
-    @Test("ECDSA r and s at 0, n − 1, n, n + 1 and r + n are refused; the high-s form is accepted",
-          arguments: [JWSAlgorithm.es256, .es384, .es512])
+    @Test(
+        "ECDSA r and s at 0, n − 1, n, n + 1 and r + n are refused; the high-s form is accepted",
+        arguments: [JWSAlgorithm.es256, .es384, .es512])
     func ecdsaScalars(_ algorithm: JWSAlgorithm) throws {
         guard case .ecdsa(let curve) = algorithm.family else { return }
         let key = try Self.key(algorithm)
@@ -197,8 +199,9 @@ struct SignatureSuiteTests {
         }
     }
 
-    @Test("PSS signatures with another salt length are refused (RFC 7518 §3.5: the salt is as long as the hash)",
-          arguments: [JWSAlgorithm.ps256, .ps384, .ps512])
+    @Test(
+        "PSS signatures with another salt length are refused (RFC 7518 §3.5: the salt is as long as the hash)",
+        arguments: [JWSAlgorithm.ps256, .ps384, .ps512])
     func pssSaltLengths(_ algorithm: JWSAlgorithm) throws {
         let key = try Self.key(algorithm)
         guard case .asymmetric(let evp) = key.material, let hash = algorithm.hash else { return }

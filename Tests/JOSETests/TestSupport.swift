@@ -46,7 +46,9 @@ enum Support {
     }
 
     /// Verifies and returns the reason it was rejected, or nil when accepted.
-    static func rejection(_ token: String, keys: [JWSKey], options: VerificationOptions = VerificationOptions(), now: Double = Support.now) -> TokenRejection.Reason? {
+    static func rejection(_ token: String, keys: [JWSKey], options: VerificationOptions = VerificationOptions(), now: Double = Support.now) -> TokenRejection
+        .Reason?
+    {
         do {
             _ = try JWSVerifier.verify(token, keys: JWKSet(keys: keys), options: options, now: now)
             return nil

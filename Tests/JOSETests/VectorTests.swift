@@ -39,8 +39,9 @@ struct VectorTests {
         #expect(Support.rejection(String(decoding: bytes, as: UTF8.self), keys: [key], now: now) == .badSignature)
     }
 
-    @Test("deterministic algorithms reproduce the published signature byte for byte",
-          arguments: ["rfc7515-a1-hs256.json", "rfc7515-a2-rs256.json", "rfc8037-a4-ed25519.json"])
+    @Test(
+        "deterministic algorithms reproduce the published signature byte for byte",
+        arguments: ["rfc7515-a1-hs256.json", "rfc7515-a2-rs256.json", "rfc8037-a4-ed25519.json"])
     func reproduces(_ file: String) throws {
         let vector = try Support.vector(file)
         let key = try JWSKey(jwk: try #require(vector["jwk"]?.objectValue))

@@ -20,11 +20,14 @@ struct VerificationRuleTests {
         #expect(Support.rejection(String(repeating: "a", count: 2 * 1024 * 1024), keys: [hs256]) == .tokenTooLarge)
     }
 
-    @Test("malformed: not exactly three strict base64url segments",
-          arguments: ["", ".", "..", "a.b", "a.b.c.d", "eyJhbGciOiJIUzI1NiJ9=.e30.AA",
-                      "eyJhbGciOiJIUzI1NiJ9.e30=.AA", "eyJhbGciOiJIUzI1NiJ9.e30.AA==", "eyJhbGciOiJIUzI1NiJ9 .e30.AA",
-                      "eyJhbGciOiJIUzI1NiJ9.e3+.AA", "eyJhbGciOiJIUzI1NiJ9.e30.A/", ".e30.AA", "e30.e30.AA", "WzFd.e30.AA",
-                      "bnVsbA.e30.AA", "eyJhbGciOiJIUzI1NiJ9.e30.\u{00e9}"])
+    @Test(
+        "malformed: not exactly three strict base64url segments",
+        arguments: [
+            "", ".", "..", "a.b", "a.b.c.d", "eyJhbGciOiJIUzI1NiJ9=.e30.AA",
+            "eyJhbGciOiJIUzI1NiJ9.e30=.AA", "eyJhbGciOiJIUzI1NiJ9.e30.AA==", "eyJhbGciOiJIUzI1NiJ9 .e30.AA",
+            "eyJhbGciOiJIUzI1NiJ9.e3+.AA", "eyJhbGciOiJIUzI1NiJ9.e30.A/", ".e30.AA", "e30.e30.AA", "WzFd.e30.AA",
+            "bnVsbA.e30.AA", "eyJhbGciOiJIUzI1NiJ9.e30.\u{00e9}",
+        ])
     func malformedStructure(_ token: String) {
         let reason = Support.rejection(token, keys: [hs256])
         #expect(reason == .malformed)
@@ -32,8 +35,10 @@ struct VerificationRuleTests {
 
     @Test("malformed: signed payloads that are not JSON objects")
     func malformedPayload() throws {
-        for payload in ["[1]", "\"text\"", "{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "{\"exp\":1e999}", "not json",
-                        String(repeating: "[", count: 33) + String(repeating: "]", count: 33)] {
+        for payload in [
+            "[1]", "\"text\"", "{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "{\"exp\":1e999}", "not json",
+            String(repeating: "[", count: 33) + String(repeating: "]", count: 33),
+        ] {
             let token = try Support.rawToken(header: #"{"alg":"HS256"}"#, payload: payload, key: hs256, algorithm: .hs256)
             #expect(Support.rejection(token, keys: [hs256]) == .malformed, "payload \(payload.prefix(40))")
         }
@@ -41,8 +46,10 @@ struct VerificationRuleTests {
 
     @Test("malformed: headers with duplicate members, no alg, a non-string alg or kid, or invalid UTF-8")
     func malformedHeader() throws {
-        for header in [#"{"alg":"HS256","alg":"HS256"}"#, #"{"alg":"HS256","\u0061lg":"none"}"#, #"{"typ":"JWT"}"#,
-                       #"{"alg":256}"#, #"{"alg":"HS256","kid":7}"#] {
+        for header in [
+            #"{"alg":"HS256","alg":"HS256"}"#, #"{"alg":"HS256","\u0061lg":"none"}"#, #"{"typ":"JWT"}"#,
+            #"{"alg":256}"#, #"{"alg":"HS256","kid":7}"#,
+        ] {
             let token = try Support.token(header: header, key: hs256, algorithm: .hs256)
             #expect(Support.rejection(token, keys: [hs256]) == .malformed, "header \(header)")
         }
@@ -63,9 +70,11 @@ struct VerificationRuleTests {
 
     @Test("malformed: exp, nbf and iat must be finite numbers in [0, 253402300799]")
     func numericDates() throws {
-        for (claim, value) in [("exp", JSONValue.string("1767225900")), ("exp", .number(JSONNumber(-1))),
-                               ("exp", .number(JSONNumber(253_402_300_800))), ("nbf", .string("0")),
-                               ("iat", .number(JSONNumber(-5))), ("exp", .null), ("nbf", .bool(true))] {
+        for (claim, value) in [
+            ("exp", JSONValue.string("1767225900")), ("exp", .number(JSONNumber(-1))),
+            ("exp", .number(JSONNumber(253_402_300_800))), ("nbf", .string("0")),
+            ("iat", .number(JSONNumber(-5))), ("exp", .null), ("nbf", .bool(true)),
+        ] {
             var claims = Support.claims()
             claims[claim] = value
             let token = try JWSSigner.sign(claims, key: hs256)
@@ -78,8 +87,10 @@ struct VerificationRuleTests {
 
     @Test("malformed: iss, sub and jti must be strings, aud a string or an array of strings")
     func claimTypes() throws {
-        for (claim, value) in [("iss", JSONValue.number(JSONNumber(1))), ("sub", .array([])), ("jti", .bool(false)),
-                               ("aud", .number(JSONNumber(1))), ("aud", .array([.string("a"), .number(JSONNumber(2))]))] {
+        for (claim, value) in [
+            ("iss", JSONValue.number(JSONNumber(1))), ("sub", .array([])), ("jti", .bool(false)),
+            ("aud", .number(JSONNumber(1))), ("aud", .array([.string("a"), .number(JSONNumber(2))])),
+        ] {
             var claims = Support.claims()
             claims[claim] = value
             #expect(Support.rejection(try JWSSigner.sign(claims, key: hs256), keys: [hs256]) == .malformed, "\(claim)")
@@ -146,8 +157,10 @@ struct VerificationRuleTests {
         let pss = try JWSKey(material: rsa.material, algorithm: .ps256, kid: rsa.kid)
         #expect(Support.rejection(try JWSSigner.sign(Support.claims(), key: pss), keys: [unbound]) == nil)
         #expect(Support.rejection(try JWSSigner.sign(Support.claims(), key: rsa), keys: [unbound]) == nil)
-        #expect(Support.rejection(try JWSSigner.sign(Support.claims(), key: pss), keys: [unbound],
-                                  options: VerificationOptions(algorithms: [.rs256])) == .algNotAllowed)
+        #expect(
+            Support.rejection(
+                try JWSSigner.sign(Support.claims(), key: pss), keys: [unbound],
+                options: VerificationOptions(algorithms: [.rs256])) == .algNotAllowed)
     }
 
     @Test("weak_key: HMAC secrets shorter than the hash and RSA under 2048 bits, on verify and sign")
@@ -275,12 +288,14 @@ struct VerificationRuleTests {
         let expired = try Support.rawToken(header: #"{"alg":"HS256"}"#, payload: #"{"\u0065xp":\#(exp - 100)}"#, key: hs256, algorithm: .hs256)
         #expect(Support.rejection(expired, keys: [hs256]) == .expired)
         // exp twice, once escaped, is a duplicate.
-        let twice = try Support.rawToken(header: #"{"alg":"HS256"}"#, payload: #"{"exp":\#(exp + 100),"\u0065xp":\#(exp - 100)}"#, key: hs256, algorithm: .hs256)
+        let twice = try Support.rawToken(
+            header: #"{"alg":"HS256"}"#, payload: #"{"exp":\#(exp + 100),"\u0065xp":\#(exp - 100)}"#, key: hs256, algorithm: .hs256)
         #expect(Support.rejection(twice, keys: [hs256]) == .malformed)
         // An issuer with an escaped slash matches the plain issuer; a kid with an escape matches its key.
         let key = try JWSKey(material: hs256.material, algorithm: .hs256, kid: "k/1")
-        let escaped = try Support.rawToken(header: #"{"alg":"HS256","kid":"k\/1"}"#,
-                                           payload: #"{"iss":"https:\/\/auth.example","exp":\#(exp + 100)}"#, key: key, algorithm: .hs256)
+        let escaped = try Support.rawToken(
+            header: #"{"alg":"HS256","kid":"k\/1"}"#,
+            payload: #"{"iss":"https:\/\/auth.example","exp":\#(exp + 100)}"#, key: key, algorithm: .hs256)
         #expect(Support.rejection(escaped, keys: [key], options: VerificationOptions(issuer: "https://auth.example")) == nil)
         #expect(Support.rejection(escaped, keys: [key], options: VerificationOptions(issuer: "https://auth.example/")) == .badIssuer)
         // A kid that differs only after unescaping is unknown.

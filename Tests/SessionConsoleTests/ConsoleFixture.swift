@@ -18,10 +18,12 @@ final class ConsoleFixture {
         backend = HeadlessBackend(width: width, height: height)
         try Self.fill(store, kek: kek)
         let state = ConsoleState(width: width, height: height, now: Self.now, readOnly: readOnly, storeName: "test.sqlite", themeName: "monochrome")
-        let runner = EffectRunner(store: store, storePath: "/nonexistent/x", actor: "tester",
-                                  environment: ["SESSION_KEK": String(repeating: "ab", count: 32)], themesFolder: Self.themesFolder, clock: { Self.now })
-        app = ConsoleApp(state: state, backend: backend, runner: runner, theme: Theme.fallback,
-                         monochrome: true, clock: { Self.now })
+        let runner = EffectRunner(
+            store: store, storePath: "/nonexistent/x", actor: "tester",
+            environment: ["SESSION_KEK": String(repeating: "ab", count: 32)], themesFolder: Self.themesFolder, clock: { Self.now })
+        app = ConsoleApp(
+            state: state, backend: backend, runner: runner, theme: Theme.fallback,
+            monochrome: true, clock: { Self.now })
         app.run(maxIdleTicks: 1)
     }
 
@@ -30,24 +32,28 @@ final class ConsoleFixture {
     }
 
     static let users = ["alice.nguyen", "bob.smith", "carol.kim", "李娜.tanaka", "dave.okafor"]
-    static let agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Orders/4.12.0 (iPhone15,2; iOS 18.1) 📦",
-                         "curl/8.11.0", "okhttp/4.12.0 Orders/4.12.0 (Android 15)", "evil\u{1B}[31mred\u{7}"]
+    static let agents = [
+        "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Orders/4.12.0 (iPhone15,2; iOS 18.1) 📦",
+        "curl/8.11.0", "okhttp/4.12.0 Orders/4.12.0 (Android 15)", "evil\u{1B}[31mred\u{7}",
+    ]
 
     static func fill(_ store: InMemorySessionStore, kek: KeyEncryptionKey) throws {
         for i in 0..<12 {
             let created = now - Double(i) * 3600 - 60
-            let session = SessionRecord(id: String(format: "sess-%02d", i), user: users[i % users.count], client: ["web", "ios", "cli", "android"][i % 4],
-                                        ip: i % 3 == 0 ? "2001:db8::\(i)" : "203.0.113.\(10 + i)", userAgent: agents[i % agents.count],
-                                        createdAt: created, lastUsedAt: created + 30, expiresAt: created + 30 * 86_400,
-                                        idleExpiresAt: i == 11 ? now - 1 : created + 7 * 86_400,
-                                        revokedAt: i == 4 ? now - 100 : nil, revokeReason: i == 4 ? "lost device" : nil, revokedBy: i == 4 ? "carol" : nil,
-                                        rotations: i % 3)
+            let session = SessionRecord(
+                id: String(format: "sess-%02d", i), user: users[i % users.count], client: ["web", "ios", "cli", "android"][i % 4],
+                ip: i % 3 == 0 ? "2001:db8::\(i)" : "203.0.113.\(10 + i)", userAgent: agents[i % agents.count],
+                createdAt: created, lastUsedAt: created + 30, expiresAt: created + 30 * 86_400,
+                idleExpiresAt: i == 11 ? now - 1 : created + 7 * 86_400,
+                revokedAt: i == 4 ? now - 100 : nil, revokeReason: i == 4 ? "lost device" : nil, revokedBy: i == 4 ? "carol" : nil,
+                rotations: i % 3)
             var family: [RefreshTokenRecord] = []
             var parent: [UInt8]?
             for r in 0...(i % 3) {
                 let hash = HashFunction.sha256.hash("\(i)-\(r)")
                 if r > 0 { family[r - 1].spentAt = created + Double(r) * 200; family[r - 1].successorHash = hash }
-                family.append(RefreshTokenRecord(hash: hash, sessionID: session.id, parentHash: parent, issuedAt: created + Double(r) * 200, issuedIP: session.ip))
+                family.append(
+                    RefreshTokenRecord(hash: hash, sessionID: session.id, parentHash: parent, issuedAt: created + Double(r) * 200, issuedIP: session.ip))
                 parent = hash
             }
             try store.importSessions([ImportedSession(session: session, family: family)])
@@ -58,8 +64,10 @@ final class ConsoleFixture {
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 40 * day, kid: "key-2025-q4"), audit: audit("prepare", now - 40 * day))
         _ = try store.rotateSigningKeys(fresh: try KeyRing.makeRecord(.es256, kek: kek, at: now, kid: "unused"), audit: audit("quarterly", now - 30 * day))
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 2 * day, kid: "key-2026-q1"), audit: audit("publish next", now - 2 * day))
-        try store.appendAudit(AuditEntry(at: now - 50, actor: "system", action: .refreshReuse, target: "sess-07", reason: "spent refresh token presented again",
-                                         detail: "session sess-07 revoked"))
+        try store.appendAudit(
+            AuditEntry(
+                at: now - 50, actor: "system", action: .refreshReuse, target: "sess-07", reason: "spent refresh token presented again",
+                detail: "session sess-07 revoked"))
     }
 
     func key(_ key: Key) { app.dispatch(.terminal(TerminalEventBox(.key(key)))) }

@@ -18,8 +18,12 @@ struct ConsoleTests {
         case "confirm": f.key(.character("d")); f.type("stolen phone"); f.key(.enter)
         case "inspector":
             // RFC 7515 A.3: a fixed token, so the redacted form and the verdict are stable.
-            f.app.dispatch(.terminal(TerminalEventBox(.paste(
-                "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q"))))
+            f.app.dispatch(
+                .terminal(
+                    TerminalEventBox(
+                        .paste(
+                            "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q"
+                        ))))
         default: break
         }
         if let problem = assertGolden(f.screen(), view) { Issue.record(Comment(rawValue: problem)) }
@@ -219,8 +223,9 @@ struct ConsoleTests {
         let f = try ConsoleFixture()
         f.key(.down); f.key(.down)
         #expect(f.app.state.selected?.id == "sess-02")
-        let newest = SessionRecord(id: "sess-new", user: "erin", client: "web", ip: "198.51.100.1", userAgent: "x", createdAt: ConsoleFixture.now,
-                                   lastUsedAt: ConsoleFixture.now, expiresAt: ConsoleFixture.now + 1000, idleExpiresAt: ConsoleFixture.now + 1000)
+        let newest = SessionRecord(
+            id: "sess-new", user: "erin", client: "web", ip: "198.51.100.1", userAgent: "x", createdAt: ConsoleFixture.now,
+            lastUsedAt: ConsoleFixture.now, expiresAt: ConsoleFixture.now + 1000, idleExpiresAt: ConsoleFixture.now + 1000)
         try f.store.createSession(newest, refreshTokenHash: [1, 2, 3])
         f.app.dispatch(.tick(now: ConsoleFixture.now))
         #expect(f.app.state.rows.first?.id == "sess-new")

@@ -13,8 +13,9 @@ struct KeyLifecycleTests {
         spec.split(separator: " ").enumerated().map { index, item in
             let parts = item.split(separator: ":")
             let state = KeyState(rawValue: String(parts[1]))!
-            return KeyStatus(kid: String(parts[0]), state: state, createdAt: Double(index),
-                             retiringAt: state == .retiring ? Double(parts.count > 2 ? Int(parts[2])! : 0) : nil)
+            return KeyStatus(
+                kid: String(parts[0]), state: state, createdAt: Double(index),
+                retiringAt: state == .retiring ? Double(parts.count > 2 ? Int(parts[2])! : 0) : nil)
         }
     }
 
@@ -51,7 +52,8 @@ struct KeyLifecycleTests {
         Row(before: "a:retiring b:active", action: .revoke("a"), after: "a:revoked b:active", fresh: false, revoked: "a"),
         Row(before: "a:retired b:active", action: .revoke("a"), after: "a:revoked b:active", fresh: false, revoked: "a"),
         // autoRetire: retiring keys past last signing + 300 s + 60 s leeway; now is 1,000,000.
-        Row(before: "a:retiring:999640 b:retiring:999641 c:active", action: .autoRetire,
+        Row(
+            before: "a:retiring:999640 b:retiring:999641 c:active", action: .autoRetire,
             after: "a:retired b:retiring c:active", fresh: false, revoked: nil),
         Row(before: "a:active b:next", action: .autoRetire, after: "a:active b:next", fresh: false, revoked: nil),
     ]
@@ -68,14 +70,16 @@ struct KeyLifecycleTests {
         #expect(after.filter { $0.state == .active }.count == (after.isEmpty ? 0 : 1))
     }
 
-    @Test("refusals: the active key cannot retire, dead keys cannot change, unknown kids are not found", arguments: [
-        ("a:active", KeyAction.retire("a"), StoreError.refused("key a is active: rotate to another key first")),
-        ("a:active b:retired", .retire("b"), .refused("key b is already retired")),
-        ("a:active b:revoked", .retire("b"), .refused("key b is revoked")),
-        ("a:active b:revoked", .revoke("b"), .refused("key b is already revoked")),
-        ("a:active", .revoke("zz"), .notFound("no signing key zz")),
-        ("a:active", .retire("zz"), .notFound("no signing key zz")),
-    ])
+    @Test(
+        "refusals: the active key cannot retire, dead keys cannot change, unknown kids are not found",
+        arguments: [
+            ("a:active", KeyAction.retire("a"), StoreError.refused("key a is active: rotate to another key first")),
+            ("a:active b:retired", .retire("b"), .refused("key b is already retired")),
+            ("a:active b:revoked", .retire("b"), .refused("key b is revoked")),
+            ("a:active b:revoked", .revoke("b"), .refused("key b is already revoked")),
+            ("a:active", .revoke("zz"), .notFound("no signing key zz")),
+            ("a:active", .retire("zz"), .notFound("no signing key zz")),
+        ])
     func refusals(_ row: (String, KeyAction, StoreError)) {
         #expect(throws: row.2) { try KeyLifecycle.decide(row.1, keys: Self.keys(row.0), at: Self.now, lifetimes: Self.lifetimes) }
     }
@@ -109,30 +113,37 @@ struct KeyLifecycleTests {
 /// What housekeeping may drop from the revocation feed, and the user cutoff rule.
 @Suite("RevocationRetention, UserCutoff, LoginLimits")
 struct RevocationRulesTests {
-    @Test("an event is kept until no token it could affect can be alive", arguments: [
-        (expiresAt: 99.0, now: 100.0, drop: true), (100, 100, true), (100.5, 100, false), (200, 100, false),
-    ])
+    @Test(
+        "an event is kept until no token it could affect can be alive",
+        arguments: [
+            (expiresAt: 99.0, now: 100.0, drop: true), (100, 100, true), (100.5, 100, false), (200, 100, false),
+        ])
     func retention(_ row: (expiresAt: Double, now: Double, drop: Bool)) {
         let event = RevocationEvent(sequence: 1, kind: .session, target: "s", at: 0, expiresAt: row.expiresAt)
         #expect(RevocationRetention.mayDrop(event, at: row.now) == row.drop)
     }
 
-    @Test("the cutoff rule as a table", arguments: [
-        (iat: 99.0, cutoff: 100.0, revoked: true), (100, 100, true), (100, 100.999, true), (100.5, 100.2, true),
-        (101, 100.999, false), (101, 100, false), (0, 0, true),
-    ])
+    @Test(
+        "the cutoff rule as a table",
+        arguments: [
+            (iat: 99.0, cutoff: 100.0, revoked: true), (100, 100, true), (100, 100.999, true), (100.5, 100.2, true),
+            (101, 100.999, false), (101, 100, false), (0, 0, true),
+        ])
     func cutoff(_ row: (iat: Double, cutoff: Double, revoked: Bool)) {
         #expect(UserCutoff.revokes(issuedAt: row.iat, cutoff: row.cutoff) == row.revoked)
         #expect(UserCutoff.revokes(issuedAt: UserCutoff.firstUnaffectedTime(after: row.cutoff), cutoff: row.cutoff) == false)
     }
 
-    @Test("login limits: a slot is refused once the user or the address has used its share", arguments: [
-        (user: 4, address: 19, wait: nil as Double?), (5, 0, 200), (0, 20, 250), (5, 20, 250),
-    ])
+    @Test(
+        "login limits: a slot is refused once the user or the address has used its share",
+        arguments: [
+            (user: 4, address: 19, wait: nil as Double?), (5, 0, 200), (0, 20, 250), (5, 20, 250),
+        ])
     func limits(_ row: (user: Int, address: Int, wait: Double?)) {
         let limits = LoginLimits(perUser: 5, perAddress: 20, window: 300)
-        let wait = limits.retryAfter(user: LoginLimits.Count(attempts: row.user, oldest: 0),
-                                     address: LoginLimits.Count(attempts: row.address, oldest: 50), now: 100)
+        let wait = limits.retryAfter(
+            user: LoginLimits.Count(attempts: row.user, oldest: 0),
+            address: LoginLimits.Count(attempts: row.address, oldest: 50), now: 100)
         #expect(wait == row.wait)
     }
 }

@@ -20,9 +20,10 @@ struct CheckpointTests {
         Thread.sleep(forTimeInterval: 0.3)
         let before = size()
         for index in 0..<count {
-            let record = SessionRecord(id: "s\(index)", user: "user\(index)", client: "web", ip: "203.0.113.\(index % 250)",
-                                       userAgent: String(repeating: "agent ", count: 20), createdAt: 1_767_225_600,
-                                       lastUsedAt: 1_767_225_600, expiresAt: 1_767_225_600 + 86_400, idleExpiresAt: 1_767_225_600 + 3_600)
+            let record = SessionRecord(
+                id: "s\(index)", user: "user\(index)", client: "web", ip: "203.0.113.\(index % 250)",
+                userAgent: String(repeating: "agent ", count: 20), createdAt: 1_767_225_600,
+                lastUsedAt: 1_767_225_600, expiresAt: 1_767_225_600 + 86_400, idleExpiresAt: 1_767_225_600 + 3_600)
             try store.createSession(record, refreshTokenHash: HashFunction.sha256.hash(Array("token\(index)".utf8)))
         }
         let deadline = Date().addingTimeInterval(seconds)

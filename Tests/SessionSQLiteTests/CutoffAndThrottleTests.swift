@@ -50,8 +50,9 @@ struct CutoffAndThrottleTests {
         let granted = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<30 {
                 group.addTask {
-                    let reservation = try? store.reserveLoginAttempt(user: index % 2 == 0 ? "alice" : "Alice", address: "a\(index)",
-                                                                     limits: LoginLimits(), at: at)
+                    let reservation = try? store.reserveLoginAttempt(
+                        user: index % 2 == 0 ? "alice" : "Alice", address: "a\(index)",
+                        limits: LoginLimits(), at: at)
                     if case .reserved? = reservation { return true }
                     return false
                 }
@@ -124,7 +125,8 @@ struct CutoffAndThrottleTests {
         let other = try SQLiteSessionStore(path: f.path, create: false)
         let limits = LoginLimits(perUser: 2, perAddress: 20, window: 300)
         guard case .reserved = try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now),
-              case .reserved = try other.reserveLoginAttempt(user: "alice", address: "b", limits: limits, at: now) else {
+            case .reserved = try other.reserveLoginAttempt(user: "alice", address: "b", limits: limits, at: now)
+        else {
             Issue.record("slots refused"); return
         }
         #expect(try f.store.reserveLoginAttempt(user: "alice", address: "c", limits: limits, at: now) == .refused(retryAfter: 300))

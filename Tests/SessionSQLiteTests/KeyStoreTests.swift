@@ -76,9 +76,9 @@ struct KeyStoreTests {
         let key = try KeyRing.signingKey(try #require(try f.store.signingKeys().first), kek: f.kek)
         let d = try #require(key.jwk(includePrivate: true)["d"]?.stringValue)
         if kind == .sqlite {
-        let data = try Data(contentsOf: URL(fileURLWithPath: f.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: f.path + "-wal"))) ?? Data())
-        #expect(data.range(of: Data(d.utf8)) == nil)
-        #expect(data.range(of: Data("\"d\":".utf8)) == nil)
+            let data = try Data(contentsOf: URL(fileURLWithPath: f.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: f.path + "-wal"))) ?? Data())
+            #expect(data.range(of: Data(d.utf8)) == nil)
+            #expect(data.range(of: Data("\"d\":".utf8)) == nil)
         }
         let wrong = try KeyEncryptionKey.load(environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))], storePath: f.path, create: false).key
         #expect(throws: StoreError.self) { try KeyRing.signingKey(record, kek: wrong) }

@@ -14,8 +14,9 @@ struct SessionStoreTests {
         let (session, token) = try f.session()
         #expect(throws: StoreError.refused("session \(session.id) already exists")) { try f.session(id: session.id) }
         let next = SecureRandom.bytes(32)
-        let outcome = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(next),
-                                                     ip: "198.51.100.4", at: now + 100, policy: RefreshPolicy())
+        let outcome = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(next),
+            ip: "198.51.100.4", at: now + 100, policy: RefreshPolicy())
         guard case .rotated(let rotated) = outcome else { Issue.record("\(outcome)"); return }
         #expect(rotated.rotations == 1)
         #expect(rotated.ip == "198.51.100.4")
@@ -38,16 +39,19 @@ struct SessionStoreTests {
         let f = try StoreFixture(kind)
         let (session, token) = try f.session()
         let first = SecureRandom.bytes(32)
-        _ = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(first),
-                                           ip: "a", at: now + 1, policy: RefreshPolicy())
-        let replay = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
-                                                    ip: "evil", at: now + 2, policy: RefreshPolicy())
+        _ = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(first),
+            ip: "a", at: now + 1, policy: RefreshPolicy())
+        let replay = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+            ip: "evil", at: now + 2, policy: RefreshPolicy())
         guard case .reuseDetected(let revoked) = replay else { Issue.record("\(replay)"); return }
         #expect(revoked.state(at: now + 2) == .revoked)
         #expect(try f.store.session(id: session.id)?.revokeReason == "refresh token reuse")
         // The legitimate successor is dead too: the family is revoked.
-        let after = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(first), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
-                                                   ip: "a", at: now + 3, policy: RefreshPolicy())
+        let after = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(first), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+            ip: "a", at: now + 3, policy: RefreshPolicy())
         #expect(after == .sessionEnded(try #require(try f.store.session(id: session.id)), .revoked))
         let audit = try f.store.auditEntries(limit: 10, before: nil)
         #expect(audit.contains { $0.action == .refreshReuse && $0.target == session.id && $0.detail.contains(session.id) })
@@ -61,12 +65,14 @@ struct SessionStoreTests {
         let (session, token) = try f.session(policy: policy)
         let successor = HashFunction.sha256.hash(SecureRandom.bytes(32))
         _ = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: successor, ip: "a", at: now + 1, policy: policy)
-        let retry = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
-                                                   ip: "a", at: now + 5, policy: policy)
+        let retry = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+            ip: "a", at: now + 5, policy: policy)
         guard case .replayedWithinGrace = retry else { Issue.record("\(retry)"); return }
         #expect(try f.store.refreshHistory(sessionID: session.id).count == 2)  // no second branch
-        let late = try f.store.rotateRefreshToken(presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
-                                                  ip: "a", at: now + 12, policy: policy)
+        let late = try f.store.rotateRefreshToken(
+            presentedHash: HashFunction.sha256.hash(token), successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+            ip: "a", at: now + 12, policy: policy)
         guard case .reuseDetected = late else { Issue.record("\(late)"); return }
         #expect(RefreshPolicy(reuseGrace: 600).reuseGrace == 60)
     }
@@ -81,8 +87,9 @@ struct SessionStoreTests {
         let outcomes = await withTaskGroup(of: RefreshOutcome?.self) { group in
             for _ in 0..<32 {
                 group.addTask {
-                    try? store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
-                                                  ip: "x", at: at, policy: RefreshPolicy())
+                    try? store.rotateRefreshToken(
+                        presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)),
+                        ip: "x", at: at, policy: RefreshPolicy())
                 }
             }
             var all: [RefreshOutcome?] = []
@@ -101,8 +108,10 @@ struct SessionStoreTests {
         let other = try SQLiteSessionStore(path: f.path, create: false)
         _ = f.sqlite
         let presented = HashFunction.sha256.hash(token)
-        let a = try f.store.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "a", at: now + 1, policy: RefreshPolicy())
-        let b = try other.rotateRefreshToken(presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "b", at: now + 1, policy: RefreshPolicy())
+        let a = try f.store.rotateRefreshToken(
+            presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "a", at: now + 1, policy: RefreshPolicy())
+        let b = try other.rotateRefreshToken(
+            presentedHash: presented, successorHash: HashFunction.sha256.hash(SecureRandom.bytes(32)), ip: "b", at: now + 1, policy: RefreshPolicy())
         guard case .rotated = a, case .reuseDetected = b else { Issue.record("\(a) \(b)"); return }
     }
 
@@ -204,8 +213,9 @@ struct SessionStoreTests {
         let f = try StoreFixture(kind)
         let names = ["carol", "Alice", "bob", "alice", "dave", "Bob", "erin", "carol"]
         for (i, name) in names.enumerated() {
-            try f.session(user: name, id: "id\(i)", at: now + Double(i) * (i % 2 == 0 ? 1 : -1),
-                          policy: i == 2 || i == 5 ? RefreshPolicy(sessionLifetime: 86_400, idleTimeout: 5) : RefreshPolicy())
+            try f.session(
+                user: name, id: "id\(i)", at: now + Double(i) * (i % 2 == 0 ? 1 : -1),
+                policy: i == 2 || i == 5 ? RefreshPolicy(sessionLifetime: 86_400, idleTimeout: 5) : RefreshPolicy())
         }
         try f.store.revokeSessions(ids: ["id3", "id6"], audit: f.audit())
         let later = now + 100  // id2 and id5 are idle by then
@@ -213,7 +223,8 @@ struct SessionStoreTests {
             let all = try f.store.sessions(SessionQuery(limit: 100, sort: sort), now: later)
             #expect(all.count == names.count)
             for (a, b) in zip(all, all.dropFirst()) {
-                #expect(SessionCursor(a, sort: sort, now: later).precedes(SessionCursor(b, sort: sort, now: later), in: sort), "\(sort): \(a.id) before \(b.id)")
+                #expect(
+                    SessionCursor(a, sort: sort, now: later).precedes(SessionCursor(b, sort: sort, now: later), in: sort), "\(sort): \(a.id) before \(b.id)")
             }
             // Pages of 3 forward, then back again, give the same rows.
             var forward: [String] = []

@@ -39,11 +39,14 @@ final class StoreFixture {
 
     /// A new active session of `user` with a fresh refresh token; returns both.
     @discardableResult
-    func session(user: String = "alice", id: String = SecureRandom.identifier(), at: Double = StoreFixture.now,
-                 policy: RefreshPolicy = RefreshPolicy()) throws -> (SessionRecord, token: [UInt8]) {
+    func session(
+        user: String = "alice", id: String = SecureRandom.identifier(), at: Double = StoreFixture.now,
+        policy: RefreshPolicy = RefreshPolicy()
+    ) throws -> (SessionRecord, token: [UInt8]) {
         let token = SecureRandom.bytes(32)
-        let record = SessionRecord(id: id, user: user, client: "web", ip: "203.0.113.7", userAgent: "Mozilla/5.0", createdAt: at,
-                                   lastUsedAt: at, expiresAt: at + policy.sessionLifetime, idleExpiresAt: at + policy.idleTimeout)
+        let record = SessionRecord(
+            id: id, user: user, client: "web", ip: "203.0.113.7", userAgent: "Mozilla/5.0", createdAt: at,
+            lastUsedAt: at, expiresAt: at + policy.sessionLifetime, idleExpiresAt: at + policy.idleTimeout)
         try store.createSession(record, refreshTokenHash: HashFunction.sha256.hash(token))
         return (record, token)
     }

@@ -26,7 +26,9 @@ final class StubFetcher: HTTPFetching, @unchecked Sendable {
     func setFeedDown(_ down: Bool) { lock.withLock { feedDown = down } }
 
     func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
-        let down = lock.withLock { counts[url.path, default: 0] += 1; return feedDown }
+        let down = lock.withLock {
+            counts[url.path, default: 0] += 1; return feedDown
+        }
         do {
             switch url.path {
             case "/.well-known/jwks.json":
@@ -68,8 +70,10 @@ struct TokenVerifierTests {
     let base = URL(string: "https://auth.test")!
 
     /// A verifier on the real clock, or on `clock` (made after the tokens it checks were issued).
-    func makeVerifier(_ fixture: VerifierFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
-                      policy: StaleFeedPolicy = .failClosed, feed: Bool = true, logger: Logger? = nil) -> TokenVerifier {
+    func makeVerifier(
+        _ fixture: VerifierFixture, fetcher: StubFetcher, clock: ManualClock? = nil,
+        policy: StaleFeedPolicy = .failClosed, feed: Bool = true, logger: Logger? = nil
+    ) -> TokenVerifier {
         var quiet = logger ?? Logger(label: "verifier")
         if logger == nil { quiet.logLevel = .critical }
         return TokenVerifier(
@@ -132,8 +136,10 @@ struct TokenVerifierTests {
         #expect(token.sessionID == tokens.sessionID)
         #expect(token.clientID == "svc")
 
-        let other = TokenVerifier(configuration: VerifierConfiguration(jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
-                                                                       audience: "billing"), fetcher: fetcher)
+        let other = TokenVerifier(
+            configuration: VerifierConfiguration(
+                jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
+                audience: "billing"), fetcher: fetcher)
         await #expect(throws: VerifierError.self) { try await other.verify(tokens.accessToken) }
         do {
             _ = try await other.verify(tokens.accessToken)
@@ -206,8 +212,9 @@ struct TokenVerifierTests {
         await verifier.start()
         #expect(fetcher.count("/.well-known/jwks.json") == 1)
         let stranger = try JWSKey.generate(.es256)
-        let forged = try JWSSigner.sign(JSONObject(["sub": .string("x"), "exp": .number(JSONNumber(clock.now + 60))]), key: stranger,
-                                        type: "at+jwt", kid: "no-such-kid")
+        let forged = try JWSSigner.sign(
+            JSONObject(["sub": .string("x"), "exp": .number(JSONNumber(clock.now + 60))]), key: stranger,
+            type: "at+jwt", kid: "no-such-kid")
         for _ in 0..<200 { await #expect(throws: VerifierError.self) { try await verifier.verify(forged) } }
         #expect(fetcher.count("/.well-known/jwks.json") == 2)
         clock.advance(31)

@@ -18,8 +18,10 @@ final class VerifierFixture: Sendable {
     }
 
     init() throws {
-        kek = try KeyEncryptionKey.load(environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))],
-                                        storePath: "/nonexistent", create: false).key
+        kek = try KeyEncryptionKey.load(
+            environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))],
+            storePath: "/nonexistent", create: false
+        ).key
         try Administration(store: store, kek: kek)
             .ensureSigningKeys(audit: AuditContext(actor: "test", reason: "keys", at: SystemClock.now()))
     }
@@ -28,8 +30,9 @@ final class VerifierFixture: Sendable {
     /// store's active key.
     func login(_ user: String = "alice") throws -> Issued {
         let now = SystemClock.now()
-        let session = SessionRecord(id: SessionID.generate(), user: user, client: "svc", ip: "10.0.0.1", userAgent: "t",
-                                    createdAt: now, lastUsedAt: now, expiresAt: now + 86_400, idleExpiresAt: now + 3_600)
+        let session = SessionRecord(
+            id: SessionID.generate(), user: user, client: "svc", ip: "10.0.0.1", userAgent: "t",
+            createdAt: now, lastUsedAt: now, expiresAt: now + 86_400, idleExpiresAt: now + 3_600)
         try store.createSession(session, refreshTokenHash: SecureRandom.bytes(32))
         guard let active = try store.signingKeys().first(where: { $0.state == .active }) else { throw StoreError.notFound("no active key") }
         let key = try KeyRing.signingKey(active, kek: kek)

@@ -40,7 +40,8 @@ enum ConsoleBenchmarks {
             }
             app.dispatch(.terminal(TerminalEventBox(.key(.escape))))
         }
-        return Result(sessions: sessions, firstFrameMilliseconds: firstFrame, keystrokeP50: percentile(latencies, 50),
-                      keystrokeP95: percentile(latencies, 95), residentMegabytes: residentMegabytes())
+        return Result(
+            sessions: sessions, firstFrameMilliseconds: firstFrame, keystrokeP50: percentile(latencies, 50),
+            keystrokeP95: percentile(latencies, 95), residentMegabytes: residentMegabytes())
     }
 }

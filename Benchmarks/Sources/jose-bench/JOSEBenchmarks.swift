@@ -56,12 +56,13 @@ enum JOSEBenchmarks {
         case (.hmac, .symmetric(let secret)):
             raw = RawOpenSSL(hmacSecret: secret)
         case (_, .asymmetric(let evp)):
-            let kind: RawOpenSSL.Kind = switch algorithm.family {
-            case .rsaPKCS1: .rsa
-            case .rsaPSS: .pss
-            case .ecdsa: .ecdsa
-            default: .eddsa
-            }
+            let kind: RawOpenSSL.Kind =
+                switch algorithm.family {
+                case .rsaPKCS1: .rsa
+                case .rsaPSS: .pss
+                case .ecdsa: .ecdsa
+                default: .eddsa
+                }
             raw = RawOpenSSL(kind: kind, der: evp.derPrivateKey()!)
         default:
             fatalError("key material")
@@ -75,16 +76,21 @@ enum JOSEBenchmarks {
         func member(_ name: String) -> String { jwk[name]!.stringValue! }
         switch algorithm {
         case .hs256: await kit.add(hmac: HMACKey(from: Base64URL.decode(member("k"))!), digestAlgorithm: .sha256, kid: "bench")
-        case .rs256: await kit.add(rsa: try Insecure.RSA.PrivateKey(modulus: member("n"), exponent: member("e"), privateExponent: member("d")),
-                                   digestAlgorithm: .sha256, kid: "bench")
-        case .ps256: await kit.add(pss: try Insecure.RSA.PrivateKey(modulus: member("n"), exponent: member("e"), privateExponent: member("d")),
-                                   digestAlgorithm: .sha256, kid: "bench")
+        case .rs256:
+            await kit.add(
+                rsa: try Insecure.RSA.PrivateKey(modulus: member("n"), exponent: member("e"), privateExponent: member("d")),
+                digestAlgorithm: .sha256, kid: "bench")
+        case .ps256:
+            await kit.add(
+                pss: try Insecure.RSA.PrivateKey(modulus: member("n"), exponent: member("e"), privateExponent: member("d")),
+                digestAlgorithm: .sha256, kid: "bench")
         case .es256: await kit.add(ecdsa: try ES256PrivateKey(key: member("d")), kid: "bench")
         default: await kit.add(eddsa: try EdDSA.PrivateKey(d: member("d"), curve: .ed25519), kid: "bench")
         }
-        let payload = BenchPayload(iss: "https://auth.example", sub: "alice.nguyen", aud: "orders",
-                                   exp: .init(value: Date(timeIntervalSince1970: now + 300)), iat: .init(value: Date(timeIntervalSince1970: now)),
-                                   jti: "2c1f4e0a-7d7b-4f1e-9a55-6d3c2b1a0f9e", sid: "kq3_x9V0bT2mQ1sLw8YzAA", scope: "orders:read orders:write profile")
+        let payload = BenchPayload(
+            iss: "https://auth.example", sub: "alice.nguyen", aud: "orders",
+            exp: .init(value: Date(timeIntervalSince1970: now + 300)), iat: .init(value: Date(timeIntervalSince1970: now)),
+            jti: "2c1f4e0a-7d7b-4f1e-9a55-6d3c2b1a0f9e", sid: "kq3_x9V0bT2mQ1sLw8YzAA", scope: "orders:read orders:write profile")
         let kitToken = try await kit.sign(payload, kid: "bench")
         _ = try await kit.verify(token, as: BenchPayload.self)  // jwt-kit accepts our token, so both verify the same thing
 
@@ -95,8 +101,9 @@ enum JOSEBenchmarks {
         let rawVerify = opsPerSecond { precondition(raw.verify(input, signature: rawSignature)) }
         let oursVerify = try opsPerSecond { _ = try JWSVerifier.verify(token, keys: keys, options: options, now: now) }
         let kitVerify = try await opsPerSecondAsync { _ = try await kit.verify(kitToken, as: BenchPayload.self) }
-        return Result(algorithm: algorithm.rawValue, rawSign: rawSign, oursSign: oursSign, kitSign: kitSign,
-                      rawVerify: rawVerify, oursVerify: oursVerify, kitVerify: kitVerify)
+        return Result(
+            algorithm: algorithm.rawValue, rawSign: rawSign, oursSign: oursSign, kitSign: kitSign,
+            rawVerify: rawVerify, oursVerify: oursVerify, kitVerify: kitVerify)
     }
 
     /// HS256 and ES256 verification on one thread and on two.

@@ -41,9 +41,10 @@ enum VerifierBenchmarks {
         let fetcher = Fetcher(jwks: jwks, revocations: revocations, now: JOSEBenchmarks.now)
         let base = URL(string: "http://auth.bench")!
         let verifier = TokenVerifier(
-            configuration: VerifierConfiguration(jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
-                                                 revocationFeedURL: base.appendingPathComponent("revocations"),
-                                                 issuer: "https://auth.example", audience: "orders", stalenessLimit: 3_600),
+            configuration: VerifierConfiguration(
+                jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
+                revocationFeedURL: base.appendingPathComponent("revocations"),
+                issuer: "https://auth.example", audience: "orders", stalenessLimit: 3_600),
             fetcher: fetcher)
         await verifier.start()
         defer { verifier.stop() }

@@ -46,7 +46,11 @@ func joseTable(_ algorithms: [JWSAlgorithm]) async throws -> [JOSEBenchmarks.Res
     for algorithm in algorithms {
         let r = try await JOSEBenchmarks.run(algorithm)
         print(row([r.algorithm, "sign", rate(r.rawSign), rate(r.oursSign), rate(r.kitSign), ratio(r.oursSign, r.rawSign), ratio(r.oursSign, r.kitSign)]))
-        print(row([r.algorithm, "verify", rate(r.rawVerify), rate(r.oursVerify), rate(r.kitVerify), ratio(r.oursVerify, r.rawVerify), ratio(r.oursVerify, r.kitVerify)]))
+        print(
+            row([
+                r.algorithm, "verify", rate(r.rawVerify), rate(r.oursVerify), rate(r.kitVerify), ratio(r.oursVerify, r.rawVerify),
+                ratio(r.oursVerify, r.kitVerify),
+            ]))
         results.append(r)
     }
     return results
@@ -76,7 +80,9 @@ print("\nTargets:")
 print("- HS256 verify ≥ 0.5× raw HMAC: \(ratio(hs.oursVerify, hs.rawVerify)) — \(verdict(hs.oursVerify / hs.rawVerify, atLeast: 0.5))")
 print("- HS256 verify ≥ 10× jwt-kit: \(ratio(hs.oursVerify, hs.kitVerify)) — \(verdict(hs.oursVerify / hs.kitVerify, atLeast: 10))")
 for r in jose where r.algorithm != "HS256" {
-    print("- \(r.algorithm) sign ≥ 0.9× raw: \(ratio(r.oursSign, r.rawSign)) — \(verdict(r.oursSign / r.rawSign, atLeast: 0.9)); verify ≥ 0.9× raw: \(ratio(r.oursVerify, r.rawVerify)) — \(verdict(r.oursVerify / r.rawVerify, atLeast: 0.9))")
+    print(
+        "- \(r.algorithm) sign ≥ 0.9× raw: \(ratio(r.oursSign, r.rawSign)) — \(verdict(r.oursSign / r.rawSign, atLeast: 0.9)); verify ≥ 0.9× raw: \(ratio(r.oursVerify, r.rawVerify)) — \(verdict(r.oursVerify / r.rawVerify, atLeast: 0.9))"
+    )
 }
 print("- RS256 sign ≥ 2× jwt-kit: \(ratio(rs.oursSign, rs.kitSign)) — \(verdict(rs.oursSign / rs.kitSign, atLeast: 2))")
 for (name, one, two) in try JOSEBenchmarks.scaling() {
@@ -84,13 +90,19 @@ for (name, one, two) in try JOSEBenchmarks.scaling() {
 }
 
 let verifier = try await VerifierBenchmarks.run()
-print("- SessionVerifier on a repeated ES256 token (cache hit; exp and a \(verifier.revocations)-entry denylist checked): \(rate(verifier.cached)); a full ES256 verify: \(rate(verifier.fullVerify)) (\(ratio(verifier.cached, verifier.fullVerify))); SHA-256 of the token alone: \(rate(verifier.sha256)) — target ≥ 1,000,000/s: \(verdict(verifier.cached / 1_000_000, atLeast: 1))")
+print(
+    "- SessionVerifier on a repeated ES256 token (cache hit; exp and a \(verifier.revocations)-entry denylist checked): \(rate(verifier.cached)); a full ES256 verify: \(rate(verifier.fullVerify)) (\(ratio(verifier.cached, verifier.fullVerify))); SHA-256 of the token alone: \(rate(verifier.sha256)) — target ≥ 1,000,000/s: \(verdict(verifier.cached / 1_000_000, atLeast: 1))"
+)
 
 print("\n## Store\n")
 let rotation = try StoreBenchmarks.rotation(folder: folder)
-print("- refresh rotation through the store: \(rate(rotation.store)); raw SQLite UPDATE+INSERT transaction: \(rate(rotation.raw)); ratio \(ratio(rotation.store, rotation.raw)) (target ≥ 0.7×) — \(verdict(rotation.store / rotation.raw, atLeast: 0.7))")
+print(
+    "- refresh rotation through the store: \(rate(rotation.store)); raw SQLite UPDATE+INSERT transaction: \(rate(rotation.raw)); ratio \(ratio(rotation.store, rotation.raw)) (target ≥ 0.7×) — \(verdict(rotation.store / rotation.raw, atLeast: 0.7))"
+)
 let grouped = try StoreBenchmarks.groupCommit(folder: folder)
-print("- the same rotations group-committed 32 per transaction (what sessiond does under load): \(rate(grouped)) = \(ratio(grouped, rotation.raw)) the raw one-per-transaction baseline")
+print(
+    "- the same rotations group-committed 32 per transaction (what sessiond does under load): \(rate(grouped)) = \(ratio(grouped, rotation.raw)) the raw one-per-transaction baseline"
+)
 let sessions = Int(ProcessInfo.processInfo.environment["BENCH_SESSIONS"] ?? "") ?? 1_000_000
 let (big, bigPath) = try StoreBenchmarks.seeded(folder: folder, sessions: sessions)
 print("\nQueries on \(sessions) sessions (best of 7):\n")
@@ -109,16 +121,24 @@ func consoleInChild(_ path: String, _ sessions: Int) throws -> ConsoleBenchmarks
     process.standardOutput = pipe
     try process.run()
     process.waitUntilExit()
-    let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap {
+        Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     precondition(fields.count == 4, "console-memory child failed")
-    return ConsoleBenchmarks.Result(sessions: sessions, firstFrameMilliseconds: fields[0], keystrokeP50: fields[1], keystrokeP95: fields[2], residentMegabytes: fields[3])
+    return ConsoleBenchmarks.Result(
+        sessions: sessions, firstFrameMilliseconds: fields[0], keystrokeP50: fields[1], keystrokeP95: fields[2], residentMegabytes: fields[3])
 }
 let smallResult = try consoleInChild(small.1, 10_000)
 let bigResult = try consoleInChild(bigPath, sessions)
 print(row(["sessions", "first frame", "filter keystroke p50", "p95", "resident memory"]))
 print(row(["---:", "---:", "---:", "---:", "---:"]))
 for r in [smallResult, bigResult] {
-    print(row([String(r.sessions), String(format: "%.0f ms", r.firstFrameMilliseconds), String(format: "%.1f ms", r.keystrokeP50),
-               String(format: "%.1f ms", r.keystrokeP95), String(format: "%.0f MB", r.residentMegabytes)]))
+    print(
+        row([
+            String(r.sessions), String(format: "%.0f ms", r.firstFrameMilliseconds), String(format: "%.1f ms", r.keystrokeP50),
+            String(format: "%.1f ms", r.keystrokeP95), String(format: "%.0f MB", r.residentMegabytes),
+        ]))
 }
-print("\nTargets: first frame ≤ 150 ms — \(verdict(150 / bigResult.firstFrameMilliseconds, atLeast: 1)); keystroke p95 ≤ 50 ms — \(verdict(50 / bigResult.keystrokeP95, atLeast: 1)); memory ≤ 64 MB — \(verdict(64 / bigResult.residentMegabytes, atLeast: 1))")
+print(
+    "\nTargets: first frame ≤ 150 ms — \(verdict(150 / bigResult.firstFrameMilliseconds, atLeast: 1)); keystroke p95 ≤ 50 ms — \(verdict(50 / bigResult.keystrokeP95, atLeast: 1)); memory ≤ 64 MB — \(verdict(64 / bigResult.residentMegabytes, atLeast: 1))"
+)

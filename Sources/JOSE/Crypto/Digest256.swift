@@ -1,8 +1,8 @@
 internal import COpenSSL
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A SHA-256 value as four words: cheap to store, compare and use as a dictionary key.
@@ -17,12 +17,14 @@ public struct Digest256: Hashable, Sendable {
         let context = DigestContext.current
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { words in
             var length: UInt32 = 0
-            let ok = EVP_DigestInit_ex2(context.pointer, HashFunction.sha256.md, nil) == 1
+            let ok =
+                EVP_DigestInit_ex2(context.pointer, HashFunction.sha256.md, nil) == 1
                 && EVP_DigestUpdate(context.pointer, input.baseAddress, input.count) == 1
                 && EVP_DigestFinal_ex(context.pointer, UnsafeMutableRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt8.self), &length) == 1
             precondition(ok && length == 32, "SHA-256 failed")
-            return Digest256(a: UInt64(bigEndian: words[0]), b: UInt64(bigEndian: words[1]),
-                             c: UInt64(bigEndian: words[2]), d: UInt64(bigEndian: words[3]))
+            return Digest256(
+                a: UInt64(bigEndian: words[0]), b: UInt64(bigEndian: words[1]),
+                c: UInt64(bigEndian: words[2]), d: UInt64(bigEndian: words[3]))
         }
     }
 

@@ -165,8 +165,9 @@ public final class EVPKey: @unchecked Sendable {
     public func rsaPrivateMembers() -> RSAPrivateMembers? {
         guard kind == .rsa, hasPrivateKey, let d = bigNumber("d") else { return nil }
         if let p = bigNumber("rsa-factor1"), let q = bigNumber("rsa-factor2"),
-           let dp = bigNumber("rsa-exponent1"), let dq = bigNumber("rsa-exponent2"),
-           let qi = bigNumber("rsa-coefficient1") {
+            let dp = bigNumber("rsa-exponent1"), let dq = bigNumber("rsa-exponent2"),
+            let qi = bigNumber("rsa-coefficient1")
+        {
             return RSAPrivateMembers(d: d, crt: (p, q, dp, dq, qi))
         }
         return RSAPrivateMembers(d: d, crt: nil)

@@ -64,7 +64,8 @@ public final class HMACKey: @unchecked Sendable {
         let ctx = pool.withLock { $0.popLast()?.pointer } ?? EVP_MAC_CTX_dup(template)
         guard let ctx else { fatalError("EVP_MAC_CTX_dup failed: out of memory") }
         var length = 0
-        let ok = EVP_MAC_init(ctx, nil, 0, nil) == 1
+        let ok =
+            EVP_MAC_init(ctx, nil, 0, nil) == 1
             && EVP_MAC_update(ctx, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count) == 1
             && EVP_MAC_final(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length, output.count) == 1
         precondition(ok && length == hash.byteCount, "HMAC failed")

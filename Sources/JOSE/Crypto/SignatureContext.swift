@@ -33,7 +33,8 @@ final class SignatureContext: @unchecked Sendable {
         guard let ctx = EVP_MD_CTX_new() else { throw CryptoError.openSSL("EVP_MD_CTX_new") }
         var pkeyContext: OpaquePointer?
         let md = algorithm.hash?.md
-        let initialised = signing
+        let initialised =
+            signing
             ? EVP_DigestSignInit(ctx, &pkeyContext, md, nil, key.pointer)
             : EVP_DigestVerifyInit(ctx, &pkeyContext, md, nil, key.pointer)
         guard initialised == 1, let pkeyContext else {
@@ -46,7 +47,8 @@ final class SignatureContext: @unchecked Sendable {
             ok = EVP_PKEY_CTX_set_rsa_padding(pkeyContext, shim_RSA_PKCS1_PADDING()) == 1
         case .rsaPSS:
             // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
-            ok = EVP_PKEY_CTX_set_rsa_padding(pkeyContext, shim_RSA_PKCS1_PSS_PADDING()) == 1
+            ok =
+                EVP_PKEY_CTX_set_rsa_padding(pkeyContext, shim_RSA_PKCS1_PSS_PADDING()) == 1
                 && EVP_PKEY_CTX_set_rsa_mgf1_md(pkeyContext, md) == 1
                 && EVP_PKEY_CTX_set_rsa_pss_saltlen(pkeyContext, shim_RSA_PSS_SALTLEN_DIGEST()) == 1
         case .hmac, .ecdsa, .eddsa:

@@ -78,13 +78,13 @@ extension JSONReader {
             position += 1
             switch escape {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 continue
             case UInt8(ascii: "u"):
                 let scalar = try readHex4()
                 if scalar >= 0xD800 && scalar < 0xDC00 {
                     guard input.count - position >= 6,
-                          input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
+                        input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
                     else { throw error("lone surrogate escape") }
                     position += 2
                     let low = try readHex4()
@@ -139,11 +139,12 @@ extension JSONReader {
         func hex4(_ at: Int) -> UInt32 {
             var value: UInt32 = 0
             for byte in contents[at..<(at + 4)] {
-                let digit: UInt8 = switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-                default: byte - UInt8(ascii: "A") + 10
-                }
+                let digit: UInt8 =
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+                    default: byte - UInt8(ascii: "A") + 10
+                    }
                 value = value << 4 | UInt32(digit)
             }
             return value

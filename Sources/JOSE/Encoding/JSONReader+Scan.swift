@@ -1,9 +1,8 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-
 
 /// Validation without building values: the verifier's allocation-free path. It shares the
 /// reader's string, number and literal rules, so it accepts exactly what `parseObject` accepts.
@@ -13,8 +12,10 @@ extension JSONReader {
     /// and calls `member` with each top-level member in order. Strings come as byte ranges
     /// of `buffer`; nested objects and arrays are validated and passed as ranges. This is
     /// the allocation-free path of token verification.
-    static func scanObject(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth,
-                           member: (ScannedString, ScannedValue) throws(JSONError) -> Void) throws(JSONError) {
+    static func scanObject(
+        _ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth,
+        member: (ScannedString, ScannedValue) throws(JSONError) -> Void
+    ) throws(JSONError) {
         var reader = JSONReader(input: buffer, maxDepth: maxDepth)
         reader.skipWhitespace()
         guard !reader.atEnd, buffer[reader.position] == UInt8(ascii: "{") else {
@@ -52,7 +53,8 @@ extension JSONReader {
                 let name = try scanString()
                 let bit = filterBit(name)
                 escapes = escapes || name.hasEscapes
-                let duplicate = (escapes || seen & bit != 0)
+                let duplicate =
+                    (escapes || seen & bit != 0)
                     && (names[..<count].contains { isSameString($0, name) } || overflow.contains { isSameString($0, name) })
                 seen |= bit
                 if duplicate {

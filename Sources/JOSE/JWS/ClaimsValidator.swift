@@ -68,8 +68,10 @@ public enum ClaimsValidator {
     }
 
     /// The checks after the types: times, then issuer and audience.
-    private static func check(exp: Double?, nbf: Double?, iat: Double?, issuer: Match, audience: Match,
-                              options: VerificationOptions, now: Double) throws(TokenRejection) {
+    private static func check(
+        exp: Double?, nbf: Double?, iat: Double?, issuer: Match, audience: Match,
+        options: VerificationOptions, now: Double
+    ) throws(TokenRejection) {
         guard let exp else { throw TokenRejection(.missingClaim, "claim \"exp\" is required") }
         let leeway = options.leeway
         if now >= exp + leeway {

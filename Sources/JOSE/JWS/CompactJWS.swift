@@ -1,9 +1,8 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-
 
 /// A JWS in compact serialization (RFC 7515 §7.1), split and decoded but not verified.
 ///
@@ -40,9 +39,11 @@ public struct CompactJWS: Sendable {
     public init(bytes: [UInt8]) throws(TokenRejection) {
         let (firstDot, secondDot) = try bytes.withUnsafeBufferPointer { buffer throws(TokenRejection) in try Self.dots(buffer) }
         let decoded = bytes.withUnsafeBufferPointer { buffer in
-            (Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[0..<firstDot])),
-             Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[(firstDot + 1)..<secondDot])),
-             Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[(secondDot + 1)...])))
+            (
+                Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[0..<firstDot])),
+                Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[(firstDot + 1)..<secondDot])),
+                Base64URL.decode(buffer: UnsafeBufferPointer(rebasing: buffer[(secondDot + 1)...]))
+            )
         }
         guard let headerBytes = decoded.0, !headerBytes.isEmpty else { throw TokenRejection(.malformed, "header is not base64url") }
         guard let payload = decoded.1 else { throw TokenRejection(.malformed, "payload is not base64url") }

@@ -14,8 +14,10 @@ public enum JWSSigner {
     /// `SigningRefusal`) when the key cannot sign, is bound to another algorithm, does not
     /// fit the algorithm, or is weak. The header holds `alg`, then `typ` (if given) and
     /// `kid` (the key's, unless `kid` overrides it), then `extraHeader` members.
-    public static func sign(_ claims: JSONObject, key: JWSKey, algorithm: JWSAlgorithm? = nil, algorithmName: String? = nil,
-                            type: String? = nil, kid: String? = nil, extraHeader: JSONObject = JSONObject()) throws(SigningRefusal) -> String {
+    public static func sign(
+        _ claims: JSONObject, key: JWSKey, algorithm: JWSAlgorithm? = nil, algorithmName: String? = nil,
+        type: String? = nil, kid: String? = nil, extraHeader: JSONObject = JSONObject()
+    ) throws(SigningRefusal) -> String {
         guard key.canSign else { throw SigningRefusal("the key has no private part and cannot sign") }
         guard let algorithm = algorithm ?? key.algorithm else {
             throw SigningRefusal("the key has no \"alg\"; name the algorithm with --alg")

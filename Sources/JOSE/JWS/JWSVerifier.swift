@@ -11,7 +11,9 @@
 public enum JWSVerifier {
     /// Verifies `token` at time `now` (seconds since the epoch), or throws the first rule
     /// it breaks as a `TokenRejection`.
-    public static func verify(_ token: String, keys: JWKSet, options: VerificationOptions = VerificationOptions(), now: Double) throws(TokenRejection) -> VerifiedToken {
+    public static func verify(_ token: String, keys: JWKSet, options: VerificationOptions = VerificationOptions(), now: Double) throws(TokenRejection)
+        -> VerifiedToken
+    {
         let count = token.utf8.count
         if count > options.maxTokenBytes {
             throw TokenRejection(.tokenTooLarge, "token is \(count) bytes, over the \(options.maxTokenBytes)-byte limit")
@@ -41,7 +43,9 @@ public enum JWSVerifier {
 
     /// The whole check on the token's bytes: the algorithm and key that verified it.
     @inline(__always)
-    private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> (JWSAlgorithm, JWSKey) {
+    private static func verify(bytes: UnsafeBufferPointer<UInt8>, keys: JWKSet, options: VerificationOptions, now: Double) throws(TokenRejection) -> (
+        JWSAlgorithm, JWSKey
+    ) {
         let (firstDot, secondDot) = try CompactJWS.dots(bytes)
         let headerText = UnsafeBufferPointer(rebasing: bytes[0..<firstDot])
         let payloadText = UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
@@ -52,9 +56,10 @@ public enum JWSVerifier {
                     let fields = try HeaderFields(header)
                     let algorithm = try fields.algorithm(in: header)
                     if fields.crit { throw TokenRejection(.critUnsupported, "header \"crit\" names extensions this verifier does not support") }
-                    let key = try chooseKey(kid: fields.kid, in: header, algorithm: algorithm, keys: keys, options: options,
-                                            input: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<secondDot]),
-                                            signature: UnsafeRawBufferPointer(signature))
+                    let key = try chooseKey(
+                        kid: fields.kid, in: header, algorithm: algorithm, keys: keys, options: options,
+                        input: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<secondDot]),
+                        signature: UnsafeRawBufferPointer(signature))
                     if let wanted = options.type { try checkType(fields.typ, in: header, wanted: wanted) }
                     try ClaimsValidator.validateScanned(payload, options: options, now: now)
                     return (algorithm, key)
@@ -66,8 +71,10 @@ public enum JWSVerifier {
     /// Decodes one base64url segment into a temporary buffer for `body`; `malformed` when it
     /// is not canonical base64url (or empty where that is not allowed).
     @inline(__always)
-    private static func withDecoded<R>(_ text: UnsafeBufferPointer<UInt8>, empty: Bool, _ name: String,
-                                       _ body: (UnsafeBufferPointer<UInt8>) throws(TokenRejection) -> R) throws(TokenRejection) -> R {
+    private static func withDecoded<R>(
+        _ text: UnsafeBufferPointer<UInt8>, empty: Bool, _ name: String,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(TokenRejection) -> R
+    ) throws(TokenRejection) -> R {
         guard let count = Base64URL.decodedCount(text.count), empty || count > 0 else {
             throw TokenRejection(.malformed, "\(name) is not base64url")
         }
@@ -91,7 +98,8 @@ public enum JWSVerifier {
 
     /// Chooses the key and checks the signature: `unknown_kid`, `alg_not_allowed`,
     /// `weak_key` or `bad_signature`, else the key that verified.
-    public static func verifySignature(_ jws: CompactJWS, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions) throws(TokenRejection) -> JWSKey {
+    public static func verifySignature(_ jws: CompactJWS, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions) throws(TokenRejection) -> JWSKey
+    {
         let kid = try jws.keyID()
         return try jws.withSigningInput { input, signature in
             Result { () throws(TokenRejection) -> JWSKey in
@@ -101,24 +109,32 @@ public enum JWSVerifier {
     }
 
     /// `chooseKey` for a `kid` still in the scanned header, matched against key ids by bytes.
-    private static func chooseKey(kid: ScannedString?, in header: UnsafeBufferPointer<UInt8>, algorithm: JWSAlgorithm, keys: JWKSet,
-                                  options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
+    private static func chooseKey(
+        kid: ScannedString?, in header: UnsafeBufferPointer<UInt8>, algorithm: JWSAlgorithm, keys: JWKSet,
+        options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
+    ) throws(TokenRejection) -> JWSKey {
         guard let kid else {
             return try chooseKey(kidText: nil, matches: { _ in true }, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
         }
-        return try chooseKey(kidText: kid.text(in: header), matches: { key in key.kidBytes.withUnsafeBufferPointer { kid.equals($0, in: header) } },
-                             algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+        return try chooseKey(
+            kidText: kid.text(in: header), matches: { key in key.kidBytes.withUnsafeBufferPointer { kid.equals($0, in: header) } },
+            algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
     }
 
-    private static func chooseKey(kid: String?, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions,
-                                  input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
-        try chooseKey(kidText: kid, matches: { kid == nil || $0.kid == kid }, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
+    private static func chooseKey(
+        kid: String?, algorithm: JWSAlgorithm, keys: JWKSet, options: VerificationOptions,
+        input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
+    ) throws(TokenRejection) -> JWSKey {
+        try chooseKey(
+            kidText: kid, matches: { kid == nil || $0.kid == kid }, algorithm: algorithm, keys: keys, options: options, input: input, signature: signature)
     }
 
     /// The one key choice: `kidText` is the header's kid (nil when it has none, and then
     /// every key `matches`), read only for messages.
-    private static func chooseKey(kidText: @autoclosure () -> String?, matches: (JWSKey) -> Bool, algorithm: JWSAlgorithm, keys: JWKSet,
-                                  options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) throws(TokenRejection) -> JWSKey {
+    private static func chooseKey(
+        kidText: @autoclosure () -> String?, matches: (JWSKey) -> Bool, algorithm: JWSAlgorithm, keys: JWKSet,
+        options: VerificationOptions, input: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
+    ) throws(TokenRejection) -> JWSKey {
         if !keys.keys.contains(where: matches), let kid = kidText() {
             if let invalid = keys.invalidKey(kid: kid, algorithm: algorithm) { throw invalidKeyRejection(invalid) }
             throw TokenRejection(.unknownKid, "no key with kid \"\(JSONWriter.escapeForMessage(kid))\"")

@@ -13,9 +13,11 @@ public struct VerificationOptions: Sendable {
     /// The largest token accepted, in bytes.
     public var maxTokenBytes: Int
 
-    public init(issuer: String? = nil, audience: String? = nil, leeway: Double = 0,
-                algorithms: Set<JWSAlgorithm>? = nil, type: String? = nil,
-                maxTokenBytes: Int = CompactJWS.defaultMaxBytes) {
+    public init(
+        issuer: String? = nil, audience: String? = nil, leeway: Double = 0,
+        algorithms: Set<JWSAlgorithm>? = nil, type: String? = nil,
+        maxTokenBytes: Int = CompactJWS.defaultMaxBytes
+    ) {
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway

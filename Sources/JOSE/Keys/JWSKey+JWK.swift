@@ -77,8 +77,10 @@ extension JWSKey {
             let present = crtNames.filter { jwk[$0] != nil }
             var crt: (p: [UInt8], q: [UInt8], dp: [UInt8], dq: [UInt8], qi: [UInt8])?
             if present.count == crtNames.count {
-                crt = (try member("p", of: jwk), try member("q", of: jwk), try member("dp", of: jwk),
-                       try member("dq", of: jwk), try member("qi", of: jwk))
+                crt = (
+                    try member("p", of: jwk), try member("q", of: jwk), try member("dp", of: jwk),
+                    try member("dq", of: jwk), try member("qi", of: jwk)
+                )
             } else if !present.isEmpty {
                 throw JOSEInputError("JWK has some but not all of \"p\", \"q\", \"dp\", \"dq\", \"qi\"")
             }
@@ -174,7 +176,9 @@ extension JWSKey {
     /// A new key for `algorithm` from OpenSSL's CSPRNG: an HMAC secret as long as the hash,
     /// an RSA key of `rsaBits` (at least 2048), a key on the algorithm's curve, or an
     /// Ed25519 key. The `kid` defaults to the RFC 7638 thumbprint.
-    public static func generate(_ algorithm: JWSAlgorithm, algorithmName: String? = nil, kid: String? = nil, rsaBits: Int = 2048) throws(JOSEInputError) -> JWSKey {
+    public static func generate(_ algorithm: JWSAlgorithm, algorithmName: String? = nil, kid: String? = nil, rsaBits: Int = 2048) throws(JOSEInputError)
+        -> JWSKey
+    {
         let material: Material
         do {
             switch algorithm.family {

@@ -27,9 +27,10 @@ public enum Timestamp {
             return value
         }
         guard let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45, let day = number(8, 2),
-              b[10] == 84 || b[10] == 116, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2),
-              b[16] == 58, let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            b[10] == 84 || b[10] == 116, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2),
+            b[16] == 58, let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if b[index] == 46 {
@@ -44,7 +45,8 @@ public enum Timestamp {
         if b[index] == 90 || b[index] == 122 {
             index += 1
         } else if b[index] == 43 || b[index] == 45, let oh = number(index + 1, 2), index + 3 < b.count, b[index + 3] == 58,
-                  let om = number(index + 4, 2) {
+            let om = number(index + 4, 2)
+        {
             offset = (oh * 60 + om) * 60 * (b[index] == 43 ? 1 : -1)
             index += 6
         } else {

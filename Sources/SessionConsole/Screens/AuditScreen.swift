@@ -13,9 +13,13 @@ struct AuditScreen {
         let first = max(0, state.auditCursor - state.pageSize + 1)
         for (offset, entry) in entries.dropFirst(first).prefix(state.pageSize).enumerated() {
             let index = first + offset
-            let cells = [Timestamp.rfc3339(entry.at).dropLast().replacingOccurrences(of: "T", with: " "), entry.actor, entry.action.rawValue, entry.target, entry.reason, entry.detail]
+            let cells = [
+                Timestamp.rfc3339(entry.at).dropLast().replacingOccurrences(of: "T", with: " "), entry.actor, entry.action.rawValue, entry.target, entry.reason,
+                entry.detail,
+            ]
             let security = entry.action == .refreshReuse || entry.action == .verifyRevokedKey
-            table.draw(cells, y: 3 + offset, style: index == state.auditCursor ? theme[.selection] : (security ? theme[.warning] : theme[.normal]), into: &buffer)
+            table.draw(
+                cells, y: 3 + offset, style: index == state.auditCursor ? theme[.selection] : (security ? theme[.warning] : theme[.normal]), into: &buffer)
         }
         if !state.auditFilter.isEmpty {
             buffer.put(" filter: \(state.auditFilter) ", x: state.width - 30, y: 2, style: theme[.marked], maxWidth: 29)

@@ -24,7 +24,9 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// The JSON form `audit list --json` prints.
     public var json: JSONObject {
-        JSONObject(["id": .number(JSONNumber(Int(id))), "at": .string(Timestamp.rfc3339(at)), "actor": .string(actor),
-                    "action": .string(action.rawValue), "target": .string(target), "reason": .string(reason), "detail": .string(detail)])
+        JSONObject([
+            "id": .number(JSONNumber(Int(id))), "at": .string(Timestamp.rfc3339(at)), "actor": .string(actor),
+            "action": .string(action.rawValue), "target": .string(target), "reason": .string(reason), "detail": .string(detail),
+        ])
     }
 }

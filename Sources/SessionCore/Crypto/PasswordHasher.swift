@@ -35,11 +35,11 @@ public struct PasswordHasher: Sendable {
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "scrypt",
-              let logN = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
-              (10...20).contains(logN), (1...32).contains(r), (1...16).contains(p),
-              let salt = Base64URL.decode(String(parts[4])), let expected = Base64URL.decode(String(parts[5])),
-              expected.count == 32,
-              let derived = try? derive(password, salt: salt, logN: logN, r: r, p: p)
+            let logN = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
+            (10...20).contains(logN), (1...32).contains(r), (1...16).contains(p),
+            let salt = Base64URL.decode(String(parts[4])), let expected = Base64URL.decode(String(parts[5])),
+            expected.count == 32,
+            let derived = try? derive(password, salt: salt, logN: logN, r: r, p: p)
         else { return false }
         return ConstantTime.equals(derived, expected)
     }
@@ -58,8 +58,9 @@ public struct PasswordHasher: Sendable {
         let length = passwordBytes.count - 1
         let maxMemory: UInt64 = 256 * 1024 * 1024
         let ok = passwordBytes.withUnsafeBufferPointer { pw in
-            EVP_PBE_scrypt(pw.baseAddress, length, salt, salt.count, UInt64(1) << UInt64(logN),
-                           UInt64(r), UInt64(p), maxMemory, &out, out.count)
+            EVP_PBE_scrypt(
+                pw.baseAddress, length, salt, salt.count, UInt64(1) << UInt64(logN),
+                UInt64(r), UInt64(p), maxMemory, &out, out.count)
         }
         guard ok == 1 else { throw CryptoError.openSSL("EVP_PBE_scrypt") }
         return out

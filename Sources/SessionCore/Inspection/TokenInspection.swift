@@ -47,8 +47,10 @@ public struct TokenInspection: Sendable {
             let claims = description.claims
             let sid = claims["sid"]?.stringValue
             session = sid.flatMap { try? store.session(id: $0) } ?? nil
-            revocation = (try? store.revocationVerdict(sessionID: sid, tokenID: claims["jti"]?.stringValue, user: claims["sub"]?.stringValue,
-                                                       issuedAt: claims["iat"]?.doubleValue, kid: kid)) ?? nil
+            revocation =
+                (try? store.revocationVerdict(
+                    sessionID: sid, tokenID: claims["jti"]?.stringValue, user: claims["sub"]?.stringValue,
+                    issuedAt: claims["iat"]?.doubleValue, kid: kid)) ?? nil
         } catch {
             description = nil
             decodeError = error

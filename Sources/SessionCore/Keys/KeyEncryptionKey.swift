@@ -50,8 +50,10 @@ public struct KeyEncryptionKey: Sendable {
             unlink(path)
             throw .unusable("cannot write key-encryption key \(path)")
         }
-        return (KeyEncryptionKey(bytes: bytes, source: path),
-                "warning: created key-encryption key \(path) (mode 0600); back it up and keep it apart from the store: without it the signing keys cannot be used")
+        return (
+            KeyEncryptionKey(bytes: bytes, source: path),
+            "warning: created key-encryption key \(path) (mode 0600); back it up and keep it apart from the store: without it the signing keys cannot be used"
+        )
     }
 
     private static func read(path: String) throws(StoreError) -> KeyEncryptionKey {

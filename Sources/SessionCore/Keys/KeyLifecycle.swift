@@ -91,8 +91,9 @@ public struct KeyLifecycleDecision: Sendable, Equatable {
             return [entry(.keyRevoke, kid, detail)]
         case .autoRetire:
             return transitions.map { transition in
-                AuditEntry(at: context.at, actor: "system", action: .keyRetire, target: transition.key.kid(fresh: nil),
-                           reason: "no token it signed can still be alive")
+                AuditEntry(
+                    at: context.at, actor: "system", action: .keyRetire, target: transition.key.kid(fresh: nil),
+                    reason: "no token it signed can still be alive")
             }
         }
     }
@@ -118,8 +119,9 @@ public enum KeyLifecycle {
         }
         switch action {
         case .add:
-            return KeyLifecycleDecision(transitions: [.init(key: .fresh, from: nil, to: active == nil ? .active : .next)],
-                                        revokedKid: nil, action: action)
+            return KeyLifecycleDecision(
+                transitions: [.init(key: .fresh, from: nil, to: active == nil ? .active : .next)],
+                revokedKid: nil, action: action)
         case .rotate:
             var transitions: [KeyLifecycleDecision.Transition] = []
             if let active { transitions.append(.init(key: .existing(active.kid), from: .active, to: .retiring)) }
@@ -144,8 +146,9 @@ public enum KeyLifecycle {
                 guard key.state == .retiring, let retiringAt = key.retiringAt else { return false }
                 return retiresAt(retiringAt: retiringAt, lifetimes: lifetimes) <= now
             }
-            return KeyLifecycleDecision(transitions: due.map { .init(key: .existing($0.kid), from: .retiring, to: .retired) },
-                                        revokedKid: nil, action: action)
+            return KeyLifecycleDecision(
+                transitions: due.map { .init(key: .existing($0.kid), from: .retiring, to: .retired) },
+                revokedKid: nil, action: action)
         }
     }
 

@@ -33,9 +33,11 @@ public struct SigningKeyRecord: Sendable, Equatable {
     /// as associated data.
     public var sealedPrivateKey: [UInt8]
 
-    public init(kid: String, algorithm: String, state: KeyState, createdAt: Double, activatedAt: Double? = nil,
-                retiringAt: Double? = nil, retiredAt: Double? = nil, revokedAt: Double? = nil,
-                publicJWK: JSONObject, sealedPrivateKey: [UInt8]) {
+    public init(
+        kid: String, algorithm: String, state: KeyState, createdAt: Double, activatedAt: Double? = nil,
+        retiringAt: Double? = nil, retiredAt: Double? = nil, revokedAt: Double? = nil,
+        publicJWK: JSONObject, sealedPrivateKey: [UInt8]
+    ) {
         self.kid = kid
         self.algorithm = algorithm
         self.state = state

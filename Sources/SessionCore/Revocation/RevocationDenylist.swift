@@ -1,4 +1,3 @@
-
 /// The revocation feed applied in memory: what a verifier consults on every token.
 ///
 /// Guarantees: an event is in force from the moment it is applied until its `expiresAt`
@@ -49,7 +48,8 @@ public struct RevocationDenylist: Sendable {
     public func verdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) -> RevocationVerdict? {
         if let kid, !keys.isEmpty, keys[kid] != nil { return .key(kid) }
         if let user, !userCutoffs.isEmpty, let entry = userCutoffs[user.lowercased()],
-           UserCutoff.revokes(issuedAt: issuedAt, cutoff: entry.cutoff) {
+            UserCutoff.revokes(issuedAt: issuedAt, cutoff: entry.cutoff)
+        {
             return .userCutoff(user, entry.cutoff)
         }
         if let sessionID, !sessions.isEmpty, sessions[sessionID] != nil { return .session(sessionID) }

@@ -32,17 +32,19 @@ public struct RevocationEvent: Sendable, Equatable {
     /// `{"seq":N,"kind":"…","id":"…","at":"RFC 3339","expires_at":"RFC 3339"}`, as the
     /// feed serves it; `expires_at` tells a follower when it may forget the event.
     public var json: JSONObject {
-        JSONObject(["seq": .number(JSONNumber(Int(sequence))), "kind": .string(kind.rawValue), "id": .string(target),
-                    "at": .string(Timestamp.rfc3339(at)), "expires_at": .string(Timestamp.rfc3339(expiresAt))])
+        JSONObject([
+            "seq": .number(JSONNumber(Int(sequence))), "kind": .string(kind.rawValue), "id": .string(target),
+            "at": .string(Timestamp.rfc3339(at)), "expires_at": .string(Timestamp.rfc3339(expiresAt)),
+        ])
     }
 
     /// Reads one feed event; nil when a member is missing or malformed. A missing
     /// `expires_at` (an older server) keeps the event for `defaultRetention` seconds.
     public init?(json object: JSONObject, defaultRetention: Double = 3_600) {
         guard case .number(let seq)? = object["seq"], let sequence = Int64(exactly: seq.value), sequence > 0,
-              case .string(let kindName)? = object["kind"], let kind = RevocationKind(rawValue: kindName),
-              case .string(let target)? = object["id"], !target.isEmpty,
-              case .string(let atText)? = object["at"], let at = Timestamp.parseRFC3339(atText)
+            case .string(let kindName)? = object["kind"], let kind = RevocationKind(rawValue: kindName),
+            case .string(let target)? = object["id"], !target.isEmpty,
+            case .string(let atText)? = object["at"], let at = Timestamp.parseRFC3339(atText)
         else { return nil }
         var expiresAt = at + defaultRetention
         if case .string(let text)? = object["expires_at"] {

@@ -14,8 +14,8 @@ public struct RevocationFeedPage: Sendable {
     /// follower never advances past an event it could not apply.
     public init?(body: [UInt8]) {
         guard let object = try? JSONReader.parseObject(body),
-              case .array(let items)? = object["events"],
-              let next = object["next"]?.doubleValue.flatMap({ Int64(exactly: $0) }), next >= 0
+            case .array(let items)? = object["events"],
+            let next = object["next"]?.doubleValue.flatMap({ Int64(exactly: $0) }), next >= 0
         else { return nil }
         var events: [RevocationEvent] = []
         for item in items {

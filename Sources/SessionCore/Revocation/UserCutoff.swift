@@ -1,4 +1,3 @@
-
 /// The one rule for a user's not-before cutoff, applied by every store, by the verifier's
 /// denylist and by the token inspector, so that all of them give the same answer.
 ///

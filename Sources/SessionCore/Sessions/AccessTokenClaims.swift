@@ -22,8 +22,10 @@ public enum AccessTokenClaims {
 
     /// An access token for `session` signed by `key` (its own algorithm unless `algorithm`
     /// is given), with the key's kid in the header.
-    public static func sign(for session: SessionRecord, issuer: String, audience: String, lifetime: Int, now: Double,
-                            key: JWSKey, algorithm: JWSAlgorithm? = nil) throws(SigningRefusal) -> String {
+    public static func sign(
+        for session: SessionRecord, issuer: String, audience: String, lifetime: Int, now: Double,
+        key: JWSKey, algorithm: JWSAlgorithm? = nil
+    ) throws(SigningRefusal) -> String {
         let claims = make(for: session, issuer: issuer, audience: audience, lifetime: lifetime, now: now)
         return try JWSSigner.sign(claims, key: key, algorithm: algorithm, type: "at+jwt", kid: key.kid)
     }

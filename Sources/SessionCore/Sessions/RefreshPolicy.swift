@@ -1,4 +1,3 @@
-
 /// Lifetimes and the reuse grace window of refresh sessions.
 public struct RefreshPolicy: Sendable, Equatable {
     /// Absolute session lifetime in seconds.

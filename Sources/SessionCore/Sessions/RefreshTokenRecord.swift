@@ -1,4 +1,3 @@
-
 /// One refresh token of a session's family, known only by its SHA-256.
 public struct RefreshTokenRecord: Sendable, Equatable {
     /// SHA-256 of the token.
@@ -15,8 +14,10 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     /// When it was presented again after being spent (a reuse).
     public var reusedAt: Double?
 
-    public init(hash: [UInt8], sessionID: String, parentHash: [UInt8]?, issuedAt: Double, issuedIP: String,
-                spentAt: Double? = nil, successorHash: [UInt8]? = nil, reusedAt: Double? = nil) {
+    public init(
+        hash: [UInt8], sessionID: String, parentHash: [UInt8]?, issuedAt: Double, issuedIP: String,
+        spentAt: Double? = nil, successorHash: [UInt8]? = nil, reusedAt: Double? = nil
+    ) {
         self.hash = hash
         self.sessionID = sessionID
         self.parentHash = parentHash

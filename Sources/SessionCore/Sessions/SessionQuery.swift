@@ -1,4 +1,3 @@
-
 /// The orders a session listing can take. Each is served by an index, so paging stays
 /// fast at a million rows.
 public enum SessionSort: String, Sendable, CaseIterable {
@@ -123,8 +122,10 @@ public struct SessionQuery: Sendable, Equatable {
     /// The last rows of the listing instead of the first (jumping to the end).
     public var oldest = false
 
-    public init(user: String? = nil, ipPrefix: String? = nil, client: String? = nil, state: SessionState? = nil,
-                text: String? = nil, limit: Int = 50, sort: SessionSort = .created, after: SessionCursor? = nil) {
+    public init(
+        user: String? = nil, ipPrefix: String? = nil, client: String? = nil, state: SessionState? = nil,
+        text: String? = nil, limit: Int = 50, sort: SessionSort = .created, after: SessionCursor? = nil
+    ) {
         self.user = user
         self.ipPrefix = ipPrefix
         self.client = client

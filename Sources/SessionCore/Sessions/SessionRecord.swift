@@ -24,9 +24,11 @@ public struct SessionRecord: Sendable, Equatable {
     /// Refresh-token rotations so far.
     public var rotations: Int
 
-    public init(id: String, user: String, client: String, ip: String, userAgent: String, createdAt: Double,
-                lastUsedAt: Double, expiresAt: Double, idleExpiresAt: Double, revokedAt: Double? = nil,
-                revokeReason: String? = nil, revokedBy: String? = nil, rotations: Int = 0) {
+    public init(
+        id: String, user: String, client: String, ip: String, userAgent: String, createdAt: Double,
+        lastUsedAt: Double, expiresAt: Double, idleExpiresAt: Double, revokedAt: Double? = nil,
+        revokeReason: String? = nil, revokedBy: String? = nil, rotations: Int = 0
+    ) {
         self.id = id
         self.user = user
         self.client = client

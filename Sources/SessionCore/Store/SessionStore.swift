@@ -127,8 +127,10 @@ public protocol SessionStore: AnyObject, Sendable {
     func refreshTokenOwner(hash: [UInt8]) throws(StoreError) -> RefreshTokenOwner?
     /// Presents a refresh token (by hash): rotates it into `successorHash`, replays within
     /// grace, or detects reuse and revokes the family. One transaction.
-    func rotateRefreshToken(presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
-                            policy: RefreshPolicy) throws(StoreError) -> RefreshOutcome
+    func rotateRefreshToken(
+        presentedHash: [UInt8], successorHash: [UInt8], ip: String, at: Double,
+        policy: RefreshPolicy
+    ) throws(StoreError) -> RefreshOutcome
     /// Several presentations, in order, with the same outcome each would have alone; a store
     /// may commit them together (group commit). Each result stands for its own request.
     func rotateRefreshTokens(_ requests: [RefreshPresentation]) throws(StoreError) -> [Result<RefreshOutcome, StoreError>]
@@ -215,8 +217,9 @@ extension SessionStore {
     public func rotateRefreshTokens(_ requests: [RefreshPresentation]) throws(StoreError) -> [Result<RefreshOutcome, StoreError>] {
         requests.map { request in
             Result { () throws(StoreError) -> RefreshOutcome in
-                try rotateRefreshToken(presentedHash: request.presentedHash, successorHash: request.successorHash, ip: request.ip,
-                                       at: request.at, policy: request.policy)
+                try rotateRefreshToken(
+                    presentedHash: request.presentedHash, successorHash: request.successorHash, ip: request.ip,
+                    at: request.at, policy: request.policy)
             }
         }
     }

@@ -1,4 +1,3 @@
-
 /// Why a store operation failed. The command line maps `notFound` and `refused` to exit 1
 /// and `unusable` and `busy` to exit 64; the service answers `busy` with 503.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {

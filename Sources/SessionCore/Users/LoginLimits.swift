@@ -1,4 +1,3 @@
-
 /// How many login attempts may be in flight or have failed, per user and per address,
 /// within a sliding window; and the pure decision every store applies.
 ///

@@ -1,4 +1,3 @@
-
 /// A user who can log in.
 public struct UserRecord: Sendable, Equatable {
     public var name: String
