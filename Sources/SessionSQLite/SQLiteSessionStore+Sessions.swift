@@ -12,16 +12,6 @@ extension SQLiteSessionStore {
             rotations: row.int(12))
     }
 
-    public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
-        try importSessions([
-            ImportedSession(
-                session: session,
-                family: [
-                    RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
-                ])
-        ])
-    }
-
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
         // Rows in key order: the primary-key B-trees are then filled left to right.
         let sorted = batch.sorted { $0.session.id < $1.session.id }

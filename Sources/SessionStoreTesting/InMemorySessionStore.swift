@@ -148,16 +148,6 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
 
     // MARK: Sessions
 
-    public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
-        try importSessions([
-            ImportedSession(
-                session: session,
-                family: [
-                    RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
-                ])
-        ])
-    }
-
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
         try locked { () throws(StoreError) in
             for item in batch where sessionsByID[item.session.id] != nil { throw .refused("session \(item.session.id) already exists") }

@@ -130,7 +130,7 @@ struct SessionsRevoke: ParsableCommand {
     func run() throws {
         let db = try store.open()
         if ids == ["-"] { return try revokeStream(db) }
-        let count = try withStore { try db.revokeSessions(ids: ids, audit: audit.context()) }
+        let count = try withStore { try store.administration(db).revokeSessions(ids: ids, audit: audit.context()) }
         if count == 0 {
             printError("refused: \(ids.count == 1 ? "session \(ids[0]) is" : "those sessions are") already revoked or expired")
             throw ExitStatus.rejected
@@ -142,12 +142,13 @@ struct SessionsRevoke: ParsableCommand {
 extension SessionsRevoke {
     /// Revokes ids read line by line, one transaction each, reporting each commit.
     private func revokeStream(_ db: SQLiteSessionStore) throws {
+        let administration = store.administration(db)
         var revoked = 0
         while let line = readLine() {
             let id = line.trimmingCharacters(in: .whitespaces)
             if id.isEmpty { continue }
             do {
-                if try db.revokeSessions(ids: [id], audit: audit.context()) == 1 {
+                if try administration.revokeSessions(ids: [id], audit: audit.context()) == 1 {
                     revoked += 1
                     printOut("revoked \(id)")
                 } else {

@@ -54,7 +54,7 @@ struct UsersRevoke: ParsableCommand {
 
     func run() throws {
         let db = try store.open()
-        let count = try withStore { try db.revokeUser(user, audit: audit.context()) }
+        let count = try withStore { try store.administration(db).revokeUser(user, audit: audit.context()) }
         printOut("revoked \(user): \(count) active session\(count == 1 ? "" : "s") ended; earlier tokens refused")
     }
 }

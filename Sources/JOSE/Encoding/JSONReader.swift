@@ -164,3 +164,15 @@ public struct JSONReader {
         return JSONNumber(text: String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self), value: value)
     }
 }
+
+extension JSONReader {
+    /// `text` as a JSON object given by a caller (a JWK or JWKS file): `JOSEInputError`
+    /// "<what> is not a JSON object: <why>" otherwise.
+    public static func parseInput(_ text: String, naming what: String) throws(JOSEInputError) -> JSONObject {
+        do {
+            return try parseObject(Array(text.utf8))
+        } catch {
+            throw JOSEInputError("\(what) is not a JSON object: \(error)")
+        }
+    }
+}

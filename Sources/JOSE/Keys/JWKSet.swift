@@ -28,12 +28,7 @@ public struct JWKSet: Sendable {
     /// A set of one JWK: `keys` holds it, or `invalid` does when the key is invalid.
     /// Throws for any other problem (not JSON, a missing member, an unknown `alg`).
     public init(jwkJSON text: String) throws(JOSEInputError) {
-        let object: JSONObject
-        do {
-            object = try JSONReader.parseObject(Array(text.utf8))
-        } catch {
-            throw JOSEInputError("JWK is not a JSON object: \(error)")
-        }
+        let object = try JSONReader.parseInput(text, naming: "JWK")
         try self.init(object: JSONObject(["keys": .array([.object(object)])]))
         if let problem = skipped.first, invalid.isEmpty { throw JOSEInputError(problem.replacingPrefix("key 0: ", with: "")) }
     }
@@ -42,13 +37,7 @@ public struct JWKSet: Sendable {
     /// or curve, a malformed member) are skipped and listed in `skipped`, so one odd key in
     /// a published set does not disable the others. Throws when the text is not a JWKS.
     public init(json text: String) throws(JOSEInputError) {
-        let object: JSONObject
-        do {
-            object = try JSONReader.parseObject(Array(text.utf8))
-        } catch {
-            throw JOSEInputError("JWKS is not a JSON object: \(error)")
-        }
-        try self.init(object: object)
+        try self.init(object: JSONReader.parseInput(text, naming: "JWKS"))
     }
 
     /// Parses a JWKS object; see `init(json:)`.

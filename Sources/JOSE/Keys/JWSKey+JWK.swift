@@ -5,13 +5,7 @@ extension JWSKey {
 
     /// A key from a JWK given as JSON text. Throws `JOSEInputError` naming the problem.
     public convenience init(jwkJSON text: String) throws(JOSEInputError) {
-        let object: JSONObject
-        do {
-            object = try JSONReader.parseObject(Array(text.utf8))
-        } catch {
-            throw JOSEInputError("JWK is not a JSON object: \(error)")
-        }
-        try self.init(jwk: object)
+        try self.init(jwk: JSONReader.parseInput(text, naming: "JWK"))
     }
 
     /// A key from a parsed JWK. Throws `JOSEInputError` for a missing or malformed member,

@@ -96,8 +96,6 @@ public protocol SessionStore: AnyObject, Sendable {
     func pruneLoginAttempts(before: Double) throws(StoreError) -> Int
 
     // MARK: Sessions
-    /// Stores a new session with its first refresh token (by hash).
-    func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError)
     /// Stores built sessions with their refresh families in one transaction (imports and
     /// demo data). `.refused` when an id exists already.
     func importSessions(_ batch: [ImportedSession]) throws(StoreError)
@@ -173,6 +171,12 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    /// A new session with its first refresh token, through the one insert path.
+    public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
+        let first = RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
+        try importSessions([ImportedSession(session: session, family: [first])])
+    }
+
     /// Adds a key: `active` when there is none, else `next`.
     public func addSigningKey(_ key: SigningKeyRecord, audit: AuditContext) throws(StoreError) {
         _ = try changeSigningKeys(.add, fresh: key, audit: audit)
