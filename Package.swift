@@ -88,17 +88,18 @@ let package = Package(
         // No SQLite, no Hummingbird: Foundation's URLSession fetches.
         .target(
             name: "SessionVerifier",
-            dependencies: ["SessionCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["JOSE", "SessionCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SessionVerifierHummingbird",
-            dependencies: ["SessionCore", "SessionVerifier", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["JOSE", "SessionCore", "SessionVerifier", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "AuthService",
             dependencies: [
+                "JOSE",
                 "SessionCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -109,12 +110,13 @@ let package = Package(
         ),
         .target(
             name: "DemoTraffic",
-            dependencies: ["SessionCore", "JOSE", "SessionDemo", "SessionVerifier"],
+            dependencies: ["SessionCore", "JOSE", "SessionDemo"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "sessionctl",
             dependencies: [
+                "JOSE",
                 "SessionCore",
                 "SessionSQLite",
                 "SessionVerifier",
@@ -142,6 +144,7 @@ let package = Package(
         .executableTarget(
             name: "demo-api",
             dependencies: [
+                "JOSE",
                 "SessionCore",
                 "SessionVerifier",
                 "SessionVerifierHummingbird",
