@@ -1,6 +1,6 @@
 # sessions: JWT session management. `make demo` and `make test` do all the set-up.
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libncursesw5-dev libcurl4 tmux
+APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libncursesw5-dev libcurl4 tmux libpq-dev postgresql
 PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
@@ -30,11 +30,16 @@ deps: system-deps python-deps
 build: system-deps
 	swift build
 
-## Every test: Swift Testing suites, then the Python interoperability and CLI tests.
+## Every test: Swift Testing suites, then the Python interoperability and CLI tests, with a
+## throwaway PostgreSQL cluster (Unix socket in a temporary folder) for the PostgreSQL suites;
+## a cluster that cannot start fails the run.
 test: deps
 	swift build --build-tests
-	swift test --skip-build
-	SESSIONCTL="$(BIN)/sessionctl" python3 -m pytest -q Tests/interop
+	@pg=$$(mktemp -d); trap 'scripts/pg-cluster.sh stop "$$pg"; rm -rf "$$pg"' EXIT; \
+	uri=$$(scripts/pg-cluster.sh start "$$pg" --fast) || { echo "PostgreSQL did not start"; exit 1; }; \
+	echo "PostgreSQL for the tests: $$uri"; \
+	SESSION_TEST_POSTGRES="$$uri" swift test --skip-build && \
+	SESSION_TEST_POSTGRES="$$uri" SESSIONCTL="$(BIN)/sessionctl" python3 -m pytest -q Tests/interop
 
 DEMO_DB := data/demo.sqlite
 DEMO_SESSIONS ?= 50000

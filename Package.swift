@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "SessionCore", targets: ["SessionCore"]),
         .library(name: "SessionSQLite", targets: ["SessionSQLite"]),
+        .library(name: "SessionPostgres", targets: ["SessionPostgres"]),
         .library(name: "SessionStoreTesting", targets: ["SessionStoreTesting"]),
         .library(name: "SessionDemo", targets: ["SessionDemo"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
@@ -42,6 +43,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // ncursesw: no pkgConfig (its flags are dropped by SwiftPM); the shim defines them.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
 
@@ -55,6 +61,12 @@ let package = Package(
         .target(
             name: "SessionCore",
             dependencies: ["JOSE", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // The scale-out store: PostgreSQL through libpq.
+        .target(
+            name: "SessionPostgres",
+            dependencies: ["SessionCore", "JOSE", "CPostgres"],
             swiftSettings: swiftSettings
         ),
         // The in-memory store, for tests and benchmarks only: no executable links it.
@@ -198,8 +210,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SessionSQLiteTests",
-            dependencies: ["SessionCore", "JOSE", "SessionStoreTesting", "SessionSQLite"],
+            name: "SessionStoreTests",
+            dependencies: ["SessionCore", "JOSE", "SessionStoreTesting", "SessionSQLite", "SessionPostgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -3,10 +3,14 @@ import SessionCore
 import SessionStoreTesting
 import JOSE
 @testable import SessionSQLite
+import SessionPostgres
 
-/// The store implementations every contract test runs against.
+/// The store implementations every contract test runs against: PostgreSQL too when
+/// `make test` started a server (`SESSION_TEST_POSTGRES`).
 enum StoreKind: String, CaseIterable, Sendable {
-    case sqlite, memory
+    case sqlite, memory, postgres
+
+    static var allCases: [StoreKind] { [.sqlite, .memory] + (PostgresTestServer.available ? [.postgres] : []) }
 }
 
 /// A store (SQLite in a fresh temporary folder, or in memory), with helpers to make
@@ -17,6 +21,8 @@ final class StoreFixture {
     let store: any SessionStore
     /// The SQLite store, for tests of SQLite specifics.
     var sqlite: SQLiteSessionStore { store as! SQLiteSessionStore }
+    /// The PostgreSQL database of a `.postgres` fixture, and its URI.
+    private(set) var database: (name: String, uri: String)?
     let kek: KeyEncryptionKey
     static let now: Double = 1_767_225_600
 
@@ -27,11 +33,18 @@ final class StoreFixture {
         switch kind {
         case .sqlite: store = try SQLiteSessionStore(path: path, create: true, lifetimes: lifetimes)
         case .memory: store = InMemorySessionStore(lifetimes: lifetimes)
+        case .postgres:
+            let database = try PostgresTestServer.createDatabase()
+            self.database = database
+            store = try PostgresSessionStore(PostgresLocation(database.uri), lifetimes: lifetimes)
         }
         kek = try KeyEncryptionKey.load(environment: [:], storePath: path, create: true).key
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+        if let database { PostgresTestServer.dropDatabase(database.name) }
+    }
 
     func audit(_ reason: String = "test", actor: String = "tester", at: Double = StoreFixture.now) -> AuditContext {
         AuditContext(actor: actor, reason: reason, at: at)

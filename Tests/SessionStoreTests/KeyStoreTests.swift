@@ -80,6 +80,10 @@ struct KeyStoreTests {
             #expect(data.range(of: Data(d.utf8)) == nil)
             #expect(data.range(of: Data("\"d\":".utf8)) == nil)
         }
+        if kind == .postgres, let database = f.database {
+            let dump = try PostgresTestServer.psql(database.uri, "SELECT public_jwk, encode(sealed_private, 'escape') FROM signing_keys")
+            #expect(!dump.contains(d) && !dump.contains("\"d\":"))
+        }
         let wrong = try KeyEncryptionKey.load(environment: ["SESSION_KEK": Base64URL.encode(SecureRandom.bytes(32))], storePath: f.path, create: false).key
         #expect(throws: StoreError.self) { try KeyRing.signingKey(record, kek: wrong) }
         // The kid is bound as associated data: a sealed key moved to another kid does not open.

@@ -1,0 +1,265 @@
+public import SessionCore
+
+extension PostgresSessionStore {
+    static let sessionColumns =
+        "id, user_name, client, ip, user_agent, created_at, last_used_at, expires_at, idle_expires_at, revoked_at, revoke_reason, revoked_by, rotations"
+
+    /// A session from thirteen columns of `result`'s `row`, starting at `first`.
+    static func session(_ result: PGResult, _ row: Int, from first: Int = 0) -> SessionRecord {
+        SessionRecord(
+            id: result.text(row, first), user: result.text(row, first + 1), client: result.text(row, first + 2), ip: result.text(row, first + 3),
+            userAgent: result.text(row, first + 4), createdAt: result.double(row, first + 5), lastUsedAt: result.double(row, first + 6),
+            expiresAt: result.double(row, first + 7), idleExpiresAt: result.double(row, first + 8), revokedAt: result.optionalDouble(row, first + 9),
+            revokeReason: result.optionalText(row, first + 10), revokedBy: result.optionalText(row, first + 11), rotations: result.int(row, first + 12))
+    }
+
+    /// A refresh token from eight columns of `result`'s `row`, starting at `first`.
+    static func refreshToken(_ result: PGResult, _ row: Int, from first: Int = 0) -> RefreshTokenRecord {
+        RefreshTokenRecord(
+            hash: result.bytes(row, first), sessionID: result.text(row, first + 1), parentHash: result.optionalBytes(row, first + 2),
+            issuedAt: result.double(row, first + 3), issuedIP: result.text(row, first + 4), spentAt: result.optionalDouble(row, first + 5),
+            successorHash: result.optionalBytes(row, first + 6), reusedAt: result.optionalDouble(row, first + 7))
+    }
+
+    public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
+        try write { db in
+            for item in batch {
+                let s = item.session
+                if try db.query("SELECT 1 FROM sessions WHERE id = $1", [.text(s.id)]).rowCount > 0 {
+                    throw StoreError.refused("session \(s.id) already exists")
+                }
+                try db.query(
+                    "INSERT INTO sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    [
+                        .text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .double(s.createdAt), .double(s.lastUsedAt),
+                        .double(s.expiresAt), .double(s.idleExpiresAt), s.revokedAt.map { .double($0) } ?? .null,
+                        s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .int(Int64(s.rotations)),
+                    ])
+                for token in item.family {
+                    try db.query(
+                        """
+                        INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        """,
+                        [
+                            .bytes(token.hash), .text(token.sessionID), token.parentHash.map { .bytes($0) } ?? .null, .double(token.issuedAt),
+                            .text(token.issuedIP), token.spentAt.map { .double($0) } ?? .null, token.successorHash.map { .bytes($0) } ?? .null,
+                            token.reusedAt.map { .double($0) } ?? .null,
+                        ])
+                }
+            }
+        }
+    }
+
+    public func prepareBulkImport() throws(StoreError) {}
+
+    public func finishBulkImport() throws(StoreError) {
+        try read { db in try db.execute("ANALYZE sessions; ANALYZE refresh_tokens") }
+    }
+
+    public func session(id: String) throws(StoreError) -> SessionRecord? {
+        try read { db in
+            let result = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = $1", [.text(id)])
+            return result.rowCount == 0 ? nil : Self.session(result, 0)
+        }
+    }
+
+    /// The lower-cased, `C`-collated form of a text column: what listings sort and filter by,
+    /// as SQLite's `NOCASE` does.
+    private static func folded(_ column: String) -> String { "lower(\(column)) COLLATE \"C\"" }
+
+    public func sessions(_ query: SessionQuery, now: Double) throws(StoreError) -> [SessionRecord] {
+        if query.sort == .state {
+            return try StateOrderedListing.sessions(query) { sub throws(StoreError) in try sessions(sub, now: now) }
+        }
+        var clauses: [String] = []
+        var values: [PGValue] = []
+        func bind(_ value: PGValue) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        /// `column` starts with `prefix`, ignoring ASCII case: a range the column's index
+        /// serves, with `LIKE` as the exact test.
+        func prefix(_ column: String, _ prefix: String) -> String {
+            let low = bind(.text(prefix))
+            let pattern = bind(.text(Self.likePattern(prefix)))
+            return
+                "(\(Self.folded(column)) >= lower(\(low)::text) COLLATE \"C\" AND \(Self.folded(column)) < (lower(\(low)::text) || U&'\\+10FFFF') COLLATE \"C\""
+                + " AND \(Self.folded(column)) LIKE lower(\(pattern)::text) COLLATE \"C\")"
+        }
+        if let user = query.user {
+            clauses.append("\(Self.folded("user_name")) = lower(\(bind(.text(user)))::text) COLLATE \"C\"")
+        }
+        if let ip = query.ipPrefix { clauses.append(prefix("ip", ip)) }
+        if let client = query.client { clauses.append("client = \(bind(.text(client)))") }
+        if let text = query.text, !text.isEmpty {
+            clauses.append("(\(prefix("user_name", text)) OR \(prefix("ip", text)) OR \(prefix("client", text)))")
+        }
+        switch query.state {
+        case .active?:
+            let at = bind(.double(now))
+            clauses.append("revoked_at IS NULL AND expires_at > \(at) AND idle_expires_at > \(at)")
+        case .revoked?:
+            clauses.append("revoked_at IS NOT NULL")
+        case .expired?:
+            let at = bind(.double(now))
+            clauses.append("revoked_at IS NULL AND (expires_at <= \(at) OR idle_expires_at <= \(at))")
+        case nil:
+            break
+        }
+        let column: String
+        switch query.sort {
+        case .created: column = "created_at"
+        case .lastUsed: column = "last_used_at"
+        case .user: column = Self.folded("user_name")
+        case .ip: column = Self.folded("ip")
+        case .client: column = Self.folded("client")
+        case .userAgent: column = Self.folded("user_agent")
+        case .expires: column = "idle_expires_at"
+        case .state: preconditionFailure("state order is assembled by StateOrderedListing")
+        }
+        let down = query.sort.descending
+        func sortValue(_ value: SortValue) -> String {
+            switch value {
+            case .number(let n): return bind(.double(n))
+            case .text(let t): return "lower(\(bind(.text(t)))::text) COLLATE \"C\""
+            case .ranked(_, let created): return bind(.double(created))
+            }
+        }
+        /// Rows strictly past `cursor` going `forward` in listing order (or from it, inclusive).
+        func keyset(_ cursor: SessionCursor, forward: Bool, inclusive: Bool = false) {
+            let later = forward == down ? "<" : ">"
+            let value = sortValue(cursor.value)
+            let id = bind(.text(cursor.id))
+            clauses.append("(\(column) \(later) \(value) OR (\(column) = \(value) AND id \(later)\(inclusive ? "=" : "") \(id)))")
+        }
+        if let after = query.after { keyset(after, forward: true) }
+        if let from = query.from { keyset(from, forward: true, inclusive: true) }
+        if let before = query.before { keyset(before, forward: false) }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let limit = bind(.int(Int64(max(0, query.limit))))
+        // Rows just before a cursor, or the last rows, come from a reversed scan.
+        let reversed = query.before != nil || query.oldest
+        let direction = (down != reversed) ? "DESC" : "ASC"
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(column) \(direction), id \(direction) LIMIT \(limit)"
+        let rows = try read { db in
+            let result = try db.query(sql, values)
+            return result.map { Self.session(result, $0) }
+        }
+        return reversed ? rows.reversed() : rows
+    }
+
+    /// `LIKE` pattern for a prefix, with `%`, `_` and `\` in the text escaped.
+    static func likePattern(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out + "%"
+    }
+
+    public func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram {
+        let start = now - bucket * Double(buckets)
+        return try read { db in
+            func histogram(_ column: String, table: String = "sessions", extra: String = "") throws -> [Int] {
+                var counts = [Int](repeating: 0, count: buckets)
+                let result = try db.query(
+                    """
+                    SELECT floor((\(column) - $1) / $2)::bigint, COUNT(*) FROM \(table)
+                    WHERE \(column) >= $1 AND \(column) < $3 \(extra) GROUP BY 1
+                    """, [.double(start), .double(bucket), .double(now)])
+                for row in 0..<result.rowCount {
+                    let index = result.int(row, 0)
+                    if index >= 0 && index < buckets { counts[index] = result.int(row, 1) }
+                }
+                return counts
+            }
+            return ActivityHistogram(
+                logins: try histogram("created_at"),
+                refreshes: try histogram("issued_at", table: "refresh_tokens", extra: "AND parent_hash IS NOT NULL"),
+                revocations: try histogram("revoked_at"))
+        }
+    }
+
+    public func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int {
+        try read { db in
+            try db.query(
+                "SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1 AND idle_expires_at > $1 AND last_used_at >= $2",
+                [.double(now), .double(since)]
+            ).int(0, 0)
+        }
+    }
+
+    /// A session's idle end is never after its absolute end, so it is active exactly when
+    /// unrevoked with `idle_expires_at > now`: every count is an index range.
+    public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
+        try read { db in
+            let result = try db.query(
+                """
+                SELECT (SELECT COUNT(*) FROM sessions),
+                       (SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL),
+                       (SELECT COUNT(*) FROM sessions WHERE idle_expires_at <= $1 AND revoked_at IS NULL),
+                       (SELECT COUNT(*) FROM sessions WHERE revoked_at >= $2),
+                       (SELECT COUNT(*) FROM sessions WHERE idle_expires_at > $1 AND idle_expires_at <= $3 AND revoked_at IS NULL)
+                """, [.double(now), .double(now - 86_400), .double(now + 3600)])
+            let total = result.int(0, 0), revoked = result.int(0, 1), expired = result.int(0, 2)
+            return SessionCounts(active: total - revoked - expired, revokedToday: result.int(0, 3), expiringWithinHour: result.int(0, 4), total: total)
+        }
+    }
+
+    @discardableResult
+    public func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int {
+        try write { db in
+            var revoked = 0
+            for id in ids {
+                let result = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = $1 FOR UPDATE", [.text(id)])
+                guard result.rowCount == 1 else { throw StoreError.notFound("no session \(id)") }
+                let session = Self.session(result, 0)
+                guard session.state(at: audit.at) == .active else { continue }
+                try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
+                try insertAudit(
+                    db,
+                    AuditEntry(
+                        at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason, detail: "user \(session.user)"))
+                revoked += 1
+            }
+            return revoked
+        }
+    }
+
+    /// Writes a session's revocation and its feed event (the caller audits).
+    func markRevoked(_ db: PGConnection, _ session: SessionRecord) throws {
+        guard let at = session.revokedAt else { return }
+        try db.query(
+            "UPDATE sessions SET revoked_at = $1, revoke_reason = $2, revoked_by = $3 WHERE id = $4",
+            [.double(at), .text(session.revokeReason ?? ""), .text(session.revokedBy ?? ""), .text(session.id)])
+        try insertRevocation(db, kind: .session, target: session.id, at: at, expiresAt: lifetimes.horizon(after: at))
+    }
+
+    public func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord] {
+        try read { db in
+            let result = try db.query(
+                """
+                SELECT hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at
+                FROM refresh_tokens WHERE session_id = $1 ORDER BY issued_at
+                """, [.text(sessionID)])
+            return result.map { Self.refreshToken(result, $0) }
+        }
+    }
+
+    /// A refresh token (columns 13…20) with its session (columns 0…12).
+    static let tokenWithSession = """
+        SELECT \(sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+          t.hash, t.session_id, t.parent_hash, t.issued_at, t.issued_ip, t.spent_at, t.successor_hash, t.reused_at
+        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = $1
+        """
+
+    public func refreshTokenOwner(hash: [UInt8]) throws(StoreError) -> RefreshTokenOwner? {
+        try read { db in
+            let result = try db.query(Self.tokenWithSession, [.bytes(hash)])
+            guard result.rowCount > 0 else { return nil }
+            return RefreshTokenOwner(session: Self.session(result, 0), token: Self.refreshToken(result, 0, from: 13))
+        }
+    }
+}
