@@ -135,6 +135,7 @@ let package = Package(
                 "TerminalUI",
                 "SessionConsole",
                 "SessionDemo",
+                "SessionPostgres",
                 "DemoTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +147,7 @@ let package = Package(
             dependencies: [
                 "SessionCore",
                 "SessionSQLite",
+                "SessionPostgres",
                 "AuthService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

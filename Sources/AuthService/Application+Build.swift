@@ -48,6 +48,12 @@ struct UpkeepService: Service {
     let service: SessionService
 
     func run() async throws {
+        // A store that announces revocations (PostgreSQL) wakes the feed's long polls at
+        // once; the tick below still catches up by sequence, so a lost announcement only delays.
+        let listener = (service.store as? any RevocationAnnouncing)?.announceRevocations { [service] in
+            Task { try? await service.pollRevocations() }
+        }
+        defer { listener?.stop() }
         var lastHousekeeping = ContinuousClock.now
         let interval = Duration.milliseconds(Int(service.configuration.refreshInterval * 1000))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

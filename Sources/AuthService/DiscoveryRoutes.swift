@@ -10,9 +10,7 @@ struct DiscoveryRoutes {
         router.get("/.well-known/jwks.json") { _, _ in jwks() }
         router.get("/.well-known/oauth-authorization-server") { _, _ in metadata() }
         router.get("/revocations") { request, _ in try await revocations(request) }
-        router.get("/healthz") { _, _ in
-            JSONResponse.make(JSONObject(["status": .string("ok")]), headers: [.cacheControl: "no-store"])
-        }
+        router.get("/healthz") { _, _ in health() }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -62,5 +60,20 @@ struct DiscoveryRoutes {
         }
         let page = try await service.revocations(after: after, wait: wait)
         return JSONResponse.make(page.json, headers: [.cacheControl: "no-store"])
+    }
+
+    /// 200 `{"status":"ok"}` while the store answers; 503 `{"status":"unavailable",
+    /// "store":"unavailable since …"}` (with `Retry-After`) while it does not. The JWKS is
+    /// served from memory either way.
+    private func health() -> Response {
+        let status = service.storeHealth.status
+        if status.healthy {
+            return JSONResponse.make(JSONObject(["status": .string("ok"), "store": .string("ok")]), headers: [.cacheControl: "no-store"])
+        }
+        var response = JSONResponse.make(
+            JSONObject(["status": .string("unavailable"), "store": .string("unavailable since \(Timestamp.rfc3339(status.since))")]),
+            headers: [.cacheControl: "no-store", .retryAfter: "1"])
+        response.status = .serviceUnavailable
+        return response
     }
 }

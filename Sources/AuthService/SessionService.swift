@@ -5,7 +5,7 @@ import JOSE
 
 /// The auth service's logic, free of HTTP: logins, refresh rotation, logout, OAuth
 /// introspection and revocation, the revocation feed and key upkeep, over any
-/// `SessionStore`. Blocking work (SQLite, scrypt) runs on pools, never on event loops.
+/// `SessionStore`. Blocking work (the store, scrypt) runs on pools, never on event loops.
 ///
 /// Guarantees: failures are `OAuthError`s whose text never holds a token, password or
 /// key; every store write is the store's transaction; a spent refresh token presented
@@ -24,6 +24,7 @@ public final class SessionService: Sendable {
     let passwordPool: BlockingPool
     let rotations: RefreshBatcher
     let userStates = UserStateCache()
+    let storeHealth = StoreHealth()
     let logger: Logger
     let clock: @Sendable () -> Double
 
@@ -51,9 +52,16 @@ public final class SessionService: Sendable {
         let store = self.store
         let result: Result<T, StoreError> = await storePool.run { Result { () throws(StoreError) -> T in try body(store) } }
         switch result {
-        case .success(let value): return value
+        case .success(let value):
+            if storeHealth.note(healthy: true, at: clock()) { logger.notice("store available again") }
+            return value
         case .failure(let error):
-            logger.error("store failure", metadata: ["error": "\(error)"])
+            if case .busy = error {
+                // Said once when it starts, not on every request while the database is away.
+                if storeHealth.note(healthy: false, at: clock()) { logger.error("store unavailable", metadata: ["error": "\(error)"]) }
+            } else {
+                logger.error("store failure", metadata: ["error": "\(error)"])
+            }
             throw .store(error)
         }
     }

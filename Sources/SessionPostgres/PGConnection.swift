@@ -20,6 +20,9 @@ final class PGConnection {
             PQfinish(connection)
             throw PGError(sqlState: "08006", message: message, connectionLost: true)
         }
+        // Server notices (a backend terminated, a deprecation) would go to stderr otherwise:
+        // errors reach the caller as results; notices carry nothing the caller needs.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         pointer = connection
     }
 

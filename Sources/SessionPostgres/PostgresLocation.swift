@@ -14,9 +14,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public let display: String
 
     /// True when `text` names a PostgreSQL store rather than a file.
-    public static func names(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") || text.hasPrefix("postgres:")
-    }
+    public static func names(_ text: String) -> Bool { StoreAddress.isPostgres(text) }
 
     /// Parses `text`; `.unusable` with libpq's reason (never the password) when it is not a
     /// valid URI or parameter list.

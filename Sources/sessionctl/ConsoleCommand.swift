@@ -57,7 +57,7 @@ struct ConsoleCommand: ParsableCommand {
         let size = backend.size
         var state = ConsoleState(
             width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
-            storeName: store.resolvedPath, themeName: theme)
+            storeName: storeDisplayName(store.resolvedPath), themeName: theme)
         state.bindings = bindings
         let runner = EffectRunner(
             store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,

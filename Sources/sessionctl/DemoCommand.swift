@@ -54,7 +54,7 @@ struct DemoSeed: ParsableCommand {
             }
         }
         printOut(
-            "seeded \(store.resolvedPath): \(summary.users) users, \(summary.sessions) sessions, \(summary.refreshTokens) refresh tokens, \(summary.keys) signing keys"
+            "seeded \(storeDisplayName(store.resolvedPath)): \(summary.users) users, \(summary.sessions) sessions, \(summary.refreshTokens) refresh tokens, \(summary.keys) signing keys"
         )
     }
 }

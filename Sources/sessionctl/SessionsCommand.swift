@@ -141,7 +141,7 @@ struct SessionsRevoke: ParsableCommand {
 
 extension SessionsRevoke {
     /// Revokes ids read line by line, one transaction each, reporting each commit.
-    private func revokeStream(_ db: SQLiteSessionStore) throws {
+    private func revokeStream(_ db: any SessionStore) throws {
         let administration = store.administration(db)
         var revoked = 0
         while let line = readLine() {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SessionCore
 import JOSE
+import SessionPostgres
 import SessionSQLite
 
 /// `--db PATH`: the store, else `$SESSIONCTL_DB`, else `data/sessions.sqlite`.
@@ -23,7 +24,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store; a store that cannot be used exits 64 with one line.
-    func open(create: Bool = false) throws -> SQLiteSessionStore {
+    func open(create: Bool = false) throws -> any SessionStore {
         try openStore(resolvedPath, create: create, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
     }
 
@@ -51,13 +52,22 @@ struct StoreOptions: ParsableArguments {
 
 }
 
-/// Opens the store at `path`; a store that cannot be used exits 64 with one line.
-func openStore(_ path: String, create: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> SQLiteSessionStore {
+/// Opens the store `text` names: a SQLite file, or a PostgreSQL database (`postgres://…`);
+/// one that cannot be used exits 64 with one line (never a password).
+func openStore(_ text: String, create: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> any SessionStore {
     do {
-        return try SQLiteSessionStore(path: path, create: create, synchronous: synchronous)
+        if StoreAddress.isPostgres(text) { return try PostgresSessionStore(PostgresLocation(text)) }
+        return try SQLiteSessionStore(path: text, create: create, synchronous: synchronous)
     } catch {
         throw storeFailure(error)
     }
+}
+
+/// How a store is named in messages and on the console's title line: the path, or
+/// `user@host/db` for PostgreSQL (never its password).
+func storeDisplayName(_ text: String) -> String {
+    guard StoreAddress.isPostgres(text) else { return text }
+    return (try? PostgresLocation(text).display) ?? "PostgreSQL"
 }
 
 /// `--reason` (required) and `--actor` (default: the login name) for dangerous commands.

@@ -143,7 +143,7 @@ struct TokenVerify: AsyncParsableCommand {
 
     /// `revoked` when the store says the session, jti, user cutoff or key is revoked. A
     /// token verified against a revoked key is a security event and is audited.
-    private func checkRevocation(_ token: VerifiedToken, store: SQLiteSessionStore) throws {
+    private func checkRevocation(_ token: VerifiedToken, store: any SessionStore) throws {
         let claims = token.claims
         let verdict = try withStore {
             try store.revocationVerdict(

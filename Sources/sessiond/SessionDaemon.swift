@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SessionCore
+import SessionPostgres
 import SessionSQLite
 
 /// `sessiond`: the auth service. Every flag has an environment override (flag first, then
@@ -18,12 +19,12 @@ struct SessionDaemon: AsyncParsableCommand {
             SESSIOND_AUDIENCE, SESSIOND_ACCESS_TTL, SESSIOND_REFRESH_TTL, SESSIOND_IDLE_TTL, SESSIOND_REUSE_GRACE, \
             SESSIOND_JWKS_MAX_AGE, SESSIOND_LOG_LEVEL, SESSIOND_IDLE_TIMEOUT, SESSIOND_BODY_TIMEOUT, SESSIOND_MAX_CONNECTIONS \
             (a flag wins over its variable). The key-encryption key comes from \
-            SESSION_KEK or SESSION_KEK_FILE, else <db>.kek.
+            SESSION_KEK or SESSION_KEK_FILE, else (SQLite only) <db>.kek; every instance on one PostgreSQL database needs the same one.
             Exit status: 0 after a clean shutdown, 64 for a bad option or an unusable store, 1 when the server fails.
             """
     )
 
-    @Option(help: ArgumentHelp("The store (created when missing).", valueName: "PATH")) var db: String?
+    @Option(help: ArgumentHelp("The store: a SQLite file (created when missing) or a postgres:// URI.", valueName: "PATH|URI")) var db: String?
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port (default 8080; 0 picks a free one and needs --issuer).") var port: Int?
     @Option(help: "iss of access tokens (default http://HOST:PORT).") var issuer: String?
@@ -78,14 +79,21 @@ struct SessionDaemon: AsyncParsableCommand {
 
         var logger = Logger(label: "sessiond")
         logger.logLevel = level
-        let store: SQLiteSessionStore
+        let store: any SessionStore
         let kek: KeyEncryptionKey
+        let lifetimes = TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60)
+        let display: String
         do {
-            // A busy writer: checkpoints on a thread of their own, so no commit waits for an fsync.
-            store = try SQLiteSessionStore(
-                path: path, create: true,
-                lifetimes: TokenLifetimes(maxAccessTokenLifetime: accessTTL, leeway: 60),
-                checkpoints: .background(interval: 0.1))
+            if StoreAddress.isPostgres(path) {
+                // Several instances on one database: the pool serves the store's worker threads.
+                let location = try PostgresLocation(path)
+                store = try PostgresSessionStore(location, lifetimes: lifetimes, connections: 10)
+                display = location.display
+            } else {
+                // A busy writer: checkpoints on a thread of their own, so no commit waits for an fsync.
+                store = try SQLiteSessionStore(path: path, create: true, lifetimes: lifetimes, checkpoints: .background(interval: 0.1))
+                display = path
+            }
             let (key, warning) = try KeyEncryptionKey.load(environment: environment, storePath: path, create: true)
             if let warning { logger.warning("\(warning)") }
             kek = key
@@ -105,7 +113,7 @@ struct SessionDaemon: AsyncParsableCommand {
         }
         let app = buildApplication(service: service, address: ListenAddress(host: host, port: port), logger: logger) { bound in
             // One line on stdout that scripts and tests wait for.
-            let line = "sessiond listening on http://\(host):\(bound) (issuer \(issuerURL), store \(path))\n"
+            let line = "sessiond listening on http://\(host):\(bound) (issuer \(issuerURL), store \(display))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService()

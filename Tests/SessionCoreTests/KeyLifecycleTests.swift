@@ -36,6 +36,11 @@ struct KeyLifecycleTests {
         // add: the first key signs; later ones wait as next.
         Row(before: "", action: .add, after: "F:active", fresh: true, revoked: nil),
         Row(before: "a:active", action: .add, after: "a:active F:next", fresh: true, revoked: nil),
+        // ensure: a key in the state only when there is none.
+        Row(before: "", action: .ensure(.active), after: "F:active", fresh: true, revoked: nil),
+        Row(before: "a:active", action: .ensure(.active), after: "a:active", fresh: false, revoked: nil),
+        Row(before: "a:active", action: .ensure(.next), after: "a:active F:next", fresh: true, revoked: nil),
+        Row(before: "a:active b:next", action: .ensure(.next), after: "a:active b:next", fresh: false, revoked: nil),
         // rotate: the oldest next key signs, the active one retires; a fresh key only when no next waits.
         Row(before: "a:active b:next", action: .rotate, after: "a:retiring b:active", fresh: false, revoked: nil),
         Row(before: "a:active b:next c:next", action: .rotate, after: "a:retiring b:active c:next", fresh: false, revoked: nil),

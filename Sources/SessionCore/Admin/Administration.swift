@@ -70,8 +70,10 @@ public struct Administration: Sendable {
     @discardableResult
     public func ensureSigningKeys(algorithm: JWSAlgorithm? = nil, audit: AuditContext) throws(StoreError) -> [String] {
         var added: [String] = []
-        for wanted in [KeyState.active, .next] where !(try store.signingKeyStates()).contains(where: { $0.state == wanted }) {
-            if let kid = try changeKeys(.add, algorithm: algorithm, audit: audit).freshKid { added.append(kid) }
+        for wanted in [KeyState.active, .next] {
+            // Decided inside the store's transaction: of several instances starting together,
+            // one adds the key and the others find it there.
+            if let kid = try changeKeys(.ensure(wanted), algorithm: algorithm, audit: audit).freshKid { added.append(kid) }
         }
         return added
     }

@@ -4,9 +4,10 @@ import JOSE
 /// The 32-byte key that seals private signing keys at rest (AES-256-GCM).
 ///
 /// Found, in order: `SESSION_KEK` (base64url or hex text in the environment),
-/// `SESSION_KEK_FILE` (a file holding that text), or the file `<store>.kek` beside the
-/// database. When none exists and creation is allowed, that file is created with mode
-/// 0600 (exclusively, so two processes cannot race) and a warning says so.
+/// `SESSION_KEK_FILE` (a file holding that text), or, for a SQLite store, the file
+/// `<store>.kek` beside the database. When none exists and creation is allowed, that file is
+/// created with mode 0600 (exclusively, so two processes cannot race) and a warning says so.
+/// A PostgreSQL store takes its KEK only from the environment: every instance needs the same.
 public struct KeyEncryptionKey: Sendable {
     /// The key bytes; never printed.
     public let bytes: [UInt8]
@@ -30,6 +31,11 @@ public struct KeyEncryptionKey: Sendable {
         }
         if let path = environment["SESSION_KEK_FILE"], !path.isEmpty {
             return (try read(path: path), nil)
+        }
+        if StoreAddress.isPostgres(storePath) {
+            // Every instance must seal and open keys with the same KEK: never generate one
+            // that only this process would know.
+            throw .unusable("a PostgreSQL store needs its key-encryption key from SESSION_KEK or SESSION_KEK_FILE, the same for every instance")
         }
         let path = defaultPath(forStore: storePath)
         if FileManager.default.fileExists(atPath: path) { return (try read(path: path), nil) }

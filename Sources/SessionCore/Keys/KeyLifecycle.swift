@@ -2,6 +2,9 @@
 public enum KeyAction: Sendable, Equatable {
     /// A new key joins: `active` when there is none, else `next` (published, not signing).
     case add
+    /// As `add`, but only when no key is in the given state (`active` or `next`): what
+    /// several instances starting together may all ask for, and only one gets.
+    case ensure(KeyState)
     /// The oldest `next` key (else a fresh one) becomes active; the active key starts retiring.
     case rotate
     /// A `next` or `retiring` key retires now.
@@ -77,8 +80,8 @@ public struct KeyLifecycleDecision: Sendable, Equatable {
             AuditEntry(at: context.at, actor: context.actor, action: action, target: target, reason: context.reason, detail: detail)
         }
         switch action {
-        case .add:
-            let state = transitions.first { $0.key == .fresh }?.to ?? .next
+        case .add, .ensure:
+            guard let state = transitions.first(where: { $0.key == .fresh })?.to else { return [] }
             return [entry(.keyAdd, freshKid ?? "?", "\(fresh?.algorithm ?? "?"), \(state.rawValue)")]
         case .rotate:
             let old = transitions.first { $0.to == .retiring }.map { $0.key.kid(fresh: freshKid) }
@@ -119,6 +122,11 @@ public enum KeyLifecycle {
         }
         switch action {
         case .add:
+            return KeyLifecycleDecision(
+                transitions: [.init(key: .fresh, from: nil, to: active == nil ? .active : .next)],
+                revokedKid: nil, action: action)
+        case .ensure(let state):
+            if keys.contains(where: { $0.state == state }) { return KeyLifecycleDecision(transitions: [], revokedKid: nil, action: action) }
             return KeyLifecycleDecision(
                 transitions: [.init(key: .fresh, from: nil, to: active == nil ? .active : .next)],
                 revokedKid: nil, action: action)
