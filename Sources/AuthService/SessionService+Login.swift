@@ -49,6 +49,8 @@ extension SessionService {
     /// `Retry-After` when the user or the address has used its slots.
     func reserveAttempt(user: String, address: String, now: Double) async throws(OAuthError) -> Int64 {
         let limits = configuration.loginLimits
+        // Outcomes an outage kept from the store go first, so they do not hold slots.
+        if !unsettled.isEmpty { await settleLeftovers() }
         let reservation = try await withStore { store throws(StoreError) in
             try store.reserveLoginAttempt(user: user, address: address, limits: limits, at: now)
         }
@@ -70,7 +72,22 @@ extension SessionService {
         do {
             try await withStore { store throws(StoreError) in try store.settleLoginAttempt(id: attempt, outcome: outcome) }
         } catch {
-            logger.warning("could not settle a login attempt", metadata: ["outcome": "\(outcome.rawValue)"])
+            // The store went away: the outcome is written on a later tick, so an outage does
+            // not leave a user's slots taken (`LoginLimits.pendingLifetime` is the backstop).
+            unsettled.add(attempt, outcome)
+            logger.warning("could not settle a login attempt yet", metadata: ["outcome": "\(outcome.rawValue)"])
+        }
+    }
+
+    /// Writes the outcomes a failed store could not take; called by the upkeep tick.
+    func settleLeftovers() async {
+        for (attempt, outcome) in unsettled.drain() {
+            do {
+                try await withStore { store throws(StoreError) in try store.settleLoginAttempt(id: attempt, outcome: outcome) }
+            } catch {
+                unsettled.add(attempt, outcome)
+                return
+            }
         }
     }
 

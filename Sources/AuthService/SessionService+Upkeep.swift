@@ -38,6 +38,7 @@ extension SessionService {
     public func tick() async {
         try? await reloadKeys()
         try? await pollRevocations()
+        if !unsettled.isEmpty { await settleLeftovers() }
     }
 
     /// Periodic housekeeping: retire keys past their horizon, drop dead feed events, keep a

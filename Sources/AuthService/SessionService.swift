@@ -25,6 +25,7 @@ public final class SessionService: Sendable {
     let rotations: RefreshBatcher
     let userStates = UserStateCache()
     let storeHealth = StoreHealth()
+    let unsettled = UnsettledAttempts()
     let logger: Logger
     let clock: @Sendable () -> Double
 

@@ -8,6 +8,9 @@ import Foundation
 final class PGConnection {
     private let pointer: OpaquePointer
     private var prepared: [String: String] = [:]
+    /// True once the pool has handed this connection out before: a failure on first use
+    /// after a rest may just mean it went stale.
+    var wasReused = false
 
     /// Connects with a libpq connection string (URI or `key=value` pairs; `PG*` variables,
     /// `~/.pgpass` and service files apply as libpq applies them).

@@ -6,6 +6,15 @@ struct PGError: Error, Sendable, CustomStringConvertible {
     let message: String
     /// The connection is gone (server restart, network cut): the request may be retried.
     let connectionLost: Bool
+    /// The connection broke inside a transaction that had begun: its outcome is unknown.
+    var afterBegin = false
+
+    init(sqlState: String, message: String, connectionLost: Bool, afterBegin: Bool = false) {
+        self.sqlState = sqlState
+        self.message = message
+        self.connectionLost = connectionLost
+        self.afterBegin = afterBegin
+    }
 
     var description: String { sqlState.isEmpty ? message : "\(message) (SQLSTATE \(sqlState))" }
 

@@ -23,8 +23,49 @@ final class PGPool: @unchecked Sendable {
         self.size = max(1, size)
     }
 
-    /// Runs `body` on a connection of the pool, mapping database failures to `StoreError`.
+    /// Runs `body` (reads only) on a connection of the pool, mapping database failures to
+    /// `StoreError`. A connection found dead is replaced and the read made once more.
     func withConnection<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
+        do {
+            return try once(body)
+        } catch .busy(let message) where message.hasPrefix(Self.staleMarker) {
+            return try once(body)
+        }
+    }
+
+    /// Runs `body` in one transaction (`READ COMMITTED`): committed when it returns, rolled
+    /// back when it throws. Run again on a serialization failure or deadlock (up to five
+    /// times), and when the connection was found dead before `BEGIN` (nothing was sent);
+    /// never when it broke later, since the outcome of a lost `COMMIT` is unknown.
+    func transaction<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try once { connection in
+                    try connection.execute("BEGIN")
+                    do {
+                        let result = try body(connection)
+                        try connection.execute("COMMIT")
+                        return result
+                    } catch let error as PGError where error.connectionLost {
+                        throw PGError(sqlState: error.sqlState, message: error.message, connectionLost: true, afterBegin: true)
+                    } catch {
+                        if connection.isHealthy { try? connection.execute("ROLLBACK") }
+                        throw error
+                    }
+                }
+            } catch .busy(let message) where message.hasPrefix(Self.retryMarker) && attempt < 5 {
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
+            } catch .busy(let message) where message.hasPrefix(Self.staleMarker) && attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    /// One use of one connection. A lost connection drops every idle one too: after a
+    /// server restart they are all dead, and each would fail one more request.
+    private func once<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
         let connection = try checkOut()
         var healthy = true
         defer { checkIn(connection, healthy: healthy && connection.isHealthy) }
@@ -34,37 +75,18 @@ final class PGPool: @unchecked Sendable {
             throw error
         } catch let error as PGError {
             healthy = !error.connectionLost
+            if error.connectionLost {
+                dropIdle()
+                if !error.afterBegin && connection.wasReused { throw .busy(Self.staleMarker + error.message) }
+            }
             throw describe(error)
         } catch {
             throw .unusable("PostgreSQL store \(display): \(error)")
         }
     }
 
-    /// Runs `body` in one transaction (`READ COMMITTED`): committed when it returns, rolled
-    /// back when it throws. Retried on a serialization failure or deadlock, up to five times.
-    func transaction<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try withConnection { connection in
-                    try connection.execute("BEGIN")
-                    do {
-                        let result = try body(connection)
-                        try connection.execute("COMMIT")
-                        return result
-                    } catch {
-                        if connection.isHealthy { try? connection.execute("ROLLBACK") }
-                        throw error
-                    }
-                }
-            } catch .busy(let message) where message.hasPrefix(Self.retryMarker) && attempt < 5 {
-                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(attempt))))
-            }
-        }
-    }
-
     private static let retryMarker = "transaction conflict: "
+    private static let staleMarker = "stale connection: "
 
     /// A one-line `StoreError` for a database failure; never holds a password.
     func describe(_ error: PGError) -> StoreError {
@@ -83,6 +105,7 @@ final class PGPool: @unchecked Sendable {
         while idle.isEmpty && open >= size { lock.wait() }
         if let connection = idle.popLast() {
             lock.unlock()
+            connection.wasReused = true
             return connection
         }
         open += 1
@@ -96,6 +119,16 @@ final class PGPool: @unchecked Sendable {
             lock.unlock()
             throw describe(error)
         }
+    }
+
+    /// Closes every idle connection (they are probably dead).
+    private func dropIdle() {
+        lock.lock()
+        let dropped = idle.count
+        idle.removeAll()
+        open -= dropped
+        lock.broadcast()
+        lock.unlock()
     }
 
     private func checkIn(_ connection: PGConnection, healthy: Bool) {

@@ -31,7 +31,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         guard let options = PQconninfoParse(conninfo, &error) else {
             let reason = error.map { String(cString: $0) } ?? "out of memory"
             if let error { PQfreemem(error) }
-            throw .unusable("invalid PostgreSQL connection string: \(PGConnection.firstLine(reason))")
+            throw .unusable("invalid PostgreSQL connection string: \(Self.redacted(PGConnection.firstLine(reason)))")
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -53,4 +53,20 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { display }
+
+    /// libpq's parse error without what it quotes: it quotes the URI, or a fragment of the
+    /// parameters, either of which may hold the password.
+    static func redacted(_ message: String) -> String {
+        var out = ""
+        var quoted = false
+        for character in message {
+            if character == "\"" {
+                if !quoted { out += "\"…\"" }
+                quoted.toggle()
+            } else if !quoted {
+                out.append(character)
+            }
+        }
+        return out.replacingOccurrences(of: " in URI: \"…\"", with: "")
+    }
 }

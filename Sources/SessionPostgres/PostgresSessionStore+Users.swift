@@ -71,17 +71,20 @@ extension PostgresSessionStore {
     public func reserveLoginAttempt(user: String, address: String, limits: LoginLimits, at now: Double) throws(StoreError) -> LoginReservation {
         let user = user.lowercased()
         let start = limits.windowStart(now: now)
+        let pending = limits.pendingStart(now: now)
         return try write { db in
             // The user's and the address's locks, always in that order, held to commit: the
             // count and the insert are one step for every instance on the database.
             try db.query("SELECT pg_advisory_xact_lock(hashtextextended('login-user:' || $1, 0))", [.text(user)])
             try db.query("SELECT pg_advisory_xact_lock(hashtextextended('login-address:' || $1, 0))", [.text(address)])
             func count(_ sql: String, _ key: String) throws -> LoginLimits.Count {
-                let result = try db.query(sql, [.text(key), .double(start)])
+                let result = try db.query(sql, [.text(key), .double(start), .double(pending)])
                 return LoginLimits.Count(attempts: result.int(0, 0), oldest: result.optionalDouble(0, 1))
             }
-            let byUser = try count("SELECT COUNT(*), MIN(at) FROM login_attempts WHERE user_name = $1 AND at > $2 AND counts_for_user", user)
-            let byAddress = try count("SELECT COUNT(*), MIN(at) FROM login_attempts WHERE address = $1 AND at > $2", address)
+            let byUser = try count(
+                "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE user_name = $1 AND at > $2 AND counts_for_user AND (outcome = 'failed' OR at > $3)", user)
+            let byAddress = try count(
+                "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE address = $1 AND at > $2 AND (outcome = 'failed' OR at > $3)", address)
             if let wait = limits.retryAfter(user: byUser, address: byAddress, now: now) { return .refused(retryAfter: wait) }
             let id = try db.query(
                 "INSERT INTO login_attempts (user_name, address, at) VALUES ($1, $2, $3) RETURNING id", [.text(user), .text(address), .double(now)]

@@ -100,7 +100,8 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { () -> LoginReservation in
             let user = user.lowercased()
             let start = limits.windowStart(now: now)
-            let recent = loginAttempts.filter { $0.at > start }
+            let pending = limits.pendingStart(now: now)
+            let recent = loginAttempts.filter { $0.at > start && ($0.failed || $0.at > pending) }
             let byUser = recent.filter { $0.user == user && $0.countsForUser }
             let byAddress = recent.filter { $0.address == address }
             if let wait = limits.retryAfter(

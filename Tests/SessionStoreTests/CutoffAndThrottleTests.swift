@@ -119,6 +119,29 @@ struct CutoffAndThrottleTests {
         try f.store.settleLoginAttempt(id: 9_999, outcome: .failed)  // unknown ids are ignored
     }
 
+    @Test("a reservation left unsettled stops counting after 30 s; failures count for the whole window", arguments: StoreKind.allCases)
+    func pendingLapses(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
+        let limits = LoginLimits(perUser: 2, perAddress: 20, window: 300)
+        guard case .reserved(let first) = try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now),
+            case .reserved = try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now)
+        else {
+            Issue.record("slots refused")
+            return
+        }
+        #expect(try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now + 29) == .refused(retryAfter: 271))
+        try f.store.settleLoginAttempt(id: first, outcome: .failed)
+        // The other one was never settled (its process died): after 30 s only the failure counts.
+        guard case .reserved = try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now + 31) else {
+            Issue.record("an unsettled reservation still holds its slot")
+            return
+        }
+        guard case .refused = try f.store.reserveLoginAttempt(user: "alice", address: "a", limits: limits, at: now + 32) else {
+            Issue.record("the failure and the new reservation must fill the slots")
+            return
+        }
+    }
+
     @Test("reservations from two connections (processes) share the count")
     func twoConnections() throws {
         let f = try StoreFixture()

@@ -195,7 +195,15 @@ struct PostgresStoreTests {
 
     @Test("bad locations: one line naming the problem, never the password")
     func badLocations() throws {
-        #expect(throws: StoreError.self) { try PostgresLocation("postgres://x:y@[bad") }
+        for bad in ["postgres://x:s3cret-pw@[bad", "postgres:host=/tmp password=s3cret-pw dbname", "postgres:password='s3cret-pw"] {
+            do {
+                _ = try PostgresLocation(bad)
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect(!error.description.contains("s3cret"), "\(error)")
+                #expect(error.description.hasPrefix("invalid PostgreSQL connection string: "))
+            }
+        }
         let missing = try PostgresLocation("postgresql://alice:s3cret-pw@/sessions?host=/nonexistent-socket-dir")
         #expect(missing.display == "alice@/nonexistent-socket-dir/sessions")
         do {

@@ -13,6 +13,10 @@ public struct LoginLimits: Sendable, Equatable {
     public var perAddress: Int
     /// The sliding window, in seconds.
     public var window: Double
+    /// How long a reservation still being checked holds its slot: a password check takes
+    /// well under a second, so one older than this was left unsettled (its process died,
+    /// or the store went away before the outcome was written) and no longer counts.
+    public var pendingLifetime: Double = 30
 
     public init(perUser: Int = 5, perAddress: Int = 20, window: Double = 300) {
         self.perUser = perUser
@@ -32,8 +36,11 @@ public struct LoginLimits: Sendable, Equatable {
         }
     }
 
-    /// The earliest time whose attempts still count at `now`.
+    /// The earliest time whose failed attempts still count at `now`.
     public func windowStart(now: Double) -> Double { now - window }
+
+    /// The earliest time whose unsettled (pending) reservations still count at `now`.
+    public func pendingStart(now: Double) -> Double { now - min(pendingLifetime, window) }
 
     /// Seconds until another attempt may be made, or nil when one may be made now: refused
     /// when the user or the address has used its slots. The wait is until the oldest
