@@ -6,7 +6,8 @@ extension PostgresSessionStore {
 
     public func signingKeys() throws(StoreError) -> [SigningKeyRecord] {
         try read { db in
-            let result = try db.query("SELECT \(Self.keyColumns) FROM signing_keys ORDER BY created_at DESC, kid")
+            let columns = readsSecrets ? Self.keyColumns : Self.keyColumns.replacingOccurrences(of: "sealed_private", with: "''::bytea")
+            let result = try db.query("SELECT \(columns) FROM signing_keys ORDER BY created_at DESC, kid")
             return try result.map { row in
                 SigningKeyRecord(
                     kid: result.text(row, 0), algorithm: result.text(row, 1), state: KeyState(rawValue: result.text(row, 2)) ?? .revoked,

@@ -16,8 +16,9 @@ extension PostgresSessionStore {
 
     public func user(named name: String) throws(StoreError) -> UserRecord? {
         try read { db in
+            let hash = readsSecrets ? "password_hash" : "'!'"
             let result = try db.query(
-                "SELECT name, password_hash, created_at, disabled, not_before FROM users WHERE lower(name) = lower($1)", [.text(name)])
+                "SELECT name, \(hash), created_at, disabled, not_before FROM users WHERE lower(name) = lower($1)", [.text(name)])
             guard result.rowCount > 0 else { return nil }
             return UserRecord(
                 name: result.text(0, 0), passwordHash: result.text(0, 1), createdAt: result.double(0, 2), disabled: result.bool(0, 3),
@@ -128,12 +129,14 @@ extension PostgresSessionStore {
     }
 
     public func client(id: String) throws(StoreError) -> ClientRecord? {
-        try read { db in try Self.clients(db.query("SELECT id, secret_hash, created_at FROM clients WHERE id = $1", [.text(id)])).first }
+        try read { db in try Self.clients(db.query("SELECT id, \(secretColumn), created_at FROM clients WHERE id = $1", [.text(id)])).first }
     }
 
     public func clients() throws(StoreError) -> [ClientRecord] {
-        try read { db in try Self.clients(db.query("SELECT id, secret_hash, created_at FROM clients ORDER BY id")) }
+        try read { db in try Self.clients(db.query("SELECT id, \(secretColumn), created_at FROM clients ORDER BY id")) }
     }
+
+    private var secretColumn: String { readsSecrets ? "secret_hash" : "''" }
 
     private static func clients(_ result: PGResult) -> [ClientRecord] {
         result.map { row in ClientRecord(id: result.text(row, 0), secretHash: result.text(row, 1), createdAt: result.double(row, 2)) }

@@ -17,6 +17,12 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
     /// Where it is, without any password.
     public let location: PostgresLocation
     let pool: PGPool
+    /// False on a read-only role's connection (`PostgresRoles`): listings and the console
+    /// then open read-only, and writes are refused by the database.
+    public let canWrite: Bool
+    /// False when this connection may not read the sealed keys and secret hashes: they are
+    /// read back empty instead.
+    let readsSecrets: Bool
 
     /// Connects to `location`, migrating the schema under an advisory lock (once, however
     /// many instances start together). `.unusable` with one line for an unreachable server,
@@ -27,7 +33,14 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
         self.lifetimes = lifetimes
         pool = PGPool(conninfo: location.conninfo, display: location.display, size: connections)
         do {
-            _ = try pool.withConnection { connection in try PostgresSchema.migrate(connection, display: location.display) }
+            (canWrite, readsSecrets) = try pool.withConnection { connection in
+                _ = try PostgresSchema.migrate(connection, display: location.display)
+                let privileges = try connection.query(
+                    """
+                    SELECT has_table_privilege('sessions', 'UPDATE'), has_column_privilege('signing_keys', 'sealed_private', 'SELECT')
+                    """)
+                return (privileges.bool(0, 0), privileges.bool(0, 1))
+            }
         } catch .busy(let message) {
             throw .unusable(message.replacingOccurrences(of: "; try again", with: ""))
         }

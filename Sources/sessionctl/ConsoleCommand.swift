@@ -56,7 +56,7 @@ struct ConsoleCommand: ParsableCommand {
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size
         var state = ConsoleState(
-            width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly,
+            width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly || !db.canWrite,
             storeName: storeDisplayName(store.resolvedPath), themeName: theme)
         state.bindings = bindings
         let runner = EffectRunner(

@@ -324,3 +324,58 @@ def test_bad_input_for_a_postgres_store(sessionctl, tmp_path):
         assert out.returncode == 64 and "SESSION_KEK" in out.stderr and "SESSION_KEK_FILE" in out.stderr, out.stderr
     finally:
         psql(ADMIN, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def role_uri(role, name):
+    parts = urlsplit(database_uri(name))
+    return urlunsplit((parts.scheme, f"{role}@", parts.path, parts.query, parts.fragment))
+
+
+def test_roles_owner_service_and_read_only(cluster, tmp_path):
+    suffix = uuid.uuid4().hex[:8]
+    service, readonly = f"svc_{suffix}", f"ro_{suffix}"
+    psql(ADMIN, f"CREATE ROLE {service} LOGIN; CREATE ROLE {readonly} LOGIN")
+    try:
+        granted = cluster.ctl("store", "grant", "--db", cluster.uri, "--service", service, "--read-only", readonly)
+        assert granted.code == 0 and "GRANT SELECT, INSERT ON audit" in granted.out, granted
+        svc, ro = role_uri(service, cluster.name), role_uri(readonly, cluster.name)
+        # The service role runs sessiond and administers rows, but cannot change the schema or the audit log.
+        port = free_port()
+        server = ProcessWithEnv([str(BIN / "sessiond"), "--db", svc, "--port", str(port)], tmp_path / "svc.log", cluster.env)
+        try:
+            tokens = requests.post(f"http://127.0.0.1:{port}/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30).json()
+            assert "access_token" in tokens
+        finally:
+            server.stop()
+        assert cluster.ctl("sessions", "revoke", tokens["session_id"], "--reason", "by the service role", "--db", svc).code == 0
+        for sql in ["UPDATE audit SET reason = 'x'", "DELETE FROM audit", "TRUNCATE audit", "CREATE TABLE intruder (x int)", "DROP TABLE sessions"]:
+            out = subprocess.run(["psql", svc, "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql], capture_output=True, text=True)
+            assert out.returncode != 0, sql
+        # The read-only role lists and verifies, is refused every write in one line, and never sees sealed keys.
+        listed = cluster.ctl("sessions", "list", "--json", "--db", ro)
+        assert listed.code == 0 and tokens["session_id"] in listed.out, listed
+        assert cluster.ctl("keys", "list", "--db", ro).code == 0
+        refused = cluster.ctl("users", "revoke", "alice", "--reason", "r", "--db", ro)
+        assert refused.code == 64 and "read-only" in refused.err and len(refused.err.strip().splitlines()) == 1, refused
+        for sql in ["SELECT sealed_private FROM signing_keys", "SELECT password_hash FROM users", "SELECT secret_hash FROM clients",
+                    "INSERT INTO audit (at, actor, action, target) VALUES (0, 'x', 'x', 'x')"]:
+            out = subprocess.run(["psql", ro, "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql], capture_output=True, text=True)
+            assert out.returncode != 0 and "permission denied" in out.stderr, sql
+        # The console on a read-only connection opens read-only by itself and says so.
+        session = f"ro{suffix}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                        f"{BIN / 'sessionctl'} console --db '{ro}'"], check=True, env=cluster.env)
+        try:
+            screen = ""
+            for _ in range(50):
+                time.sleep(0.2)
+                screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+                if "READ-ONLY" in screen:
+                    break
+            assert "READ-ONLY" in screen and f"{readonly}@" in screen, screen[:400]
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    finally:
+        cluster.stop()
+        psql(ADMIN, f"DROP ROLE IF EXISTS {service}; DROP ROLE IF EXISTS {readonly}")
+        cluster.stop = lambda: None

@@ -68,6 +68,9 @@ public enum RevocationVerdict: Sendable, Equatable, CustomStringConvertible {
 public protocol SessionStore: AnyObject, Sendable {
     /// The lifetimes used to expire revocation events and retire keys.
     var lifetimes: TokenLifetimes { get }
+    /// False when this connection cannot write (a read-only database role): tools then open
+    /// read-only by themselves.
+    var canWrite: Bool { get }
 
     // MARK: Users
     /// Adds a user; `.refused` when the name is taken.
@@ -171,6 +174,9 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    /// Writable unless the store says otherwise.
+    public var canWrite: Bool { true }
+
     /// A new session with its first refresh token, through the one insert path.
     public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
         let first = RefreshTokenRecord(hash: refreshTokenHash, sessionID: session.id, parentHash: nil, issuedAt: session.createdAt, issuedIP: session.ip)
@@ -206,6 +212,7 @@ extension SessionStore {
     /// revocation events that can no longer affect a live token. Returns the retired kids.
     @discardableResult
     public func retireExpiredKeys(at now: Double) throws(StoreError) -> [String] {
+        guard canWrite else { return [] }  // a read-only connection looks, it does not tidy
         let outcome = try changeSigningKeys(.autoRetire, fresh: nil, audit: AuditContext(actor: "system", reason: "housekeeping", at: now))
         try pruneRevocations(at: now)
         guard case .applied(let decision, _) = outcome else { return [] }
