@@ -5,7 +5,7 @@ PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
 
-.PHONY: all build test demo tour bench bench-build deps system-deps python-deps fuzz fuzz-build format lint clean
+.PHONY: all build test demo demo-cluster tour bench bench-build deps system-deps python-deps fuzz fuzz-build format lint clean
 
 all: build
 
@@ -56,6 +56,26 @@ demo: build
 	if kill -0 $$traffic 2>/dev/null; then echo "live traffic: sessiond on :$(DEMO_PORT), demo-api on :$$(( $(DEMO_PORT) + 1 ))"; \
 	else echo "demo traffic did not start (see data/demo-traffic.log); opening the console anyway"; fi; \
 	"$(BIN)/sessionctl" console --db "$(DEMO_DB)"
+
+## Several instances: a PostgreSQL cluster under data/cluster (started as the postgres user
+## when run as root), two sessiond instances on it sharing one key-encryption key
+## (data/cluster.kek), demo traffic spread over both, and the console on the same database.
+## Quitting stops everything; the cluster's files stay for the next run.
+CLUSTER_DIR := data/cluster
+CLUSTER_SESSIONS ?= 20000
+demo-cluster: build
+	@set -e; kek=data/cluster.kek; \
+	if [ ! -s $$kek ]; then (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $$kek); echo "created $$kek (the key-encryption key every instance shares)"; fi; \
+	scripts/pg-cluster.sh start $(CLUSTER_DIR) > /dev/null; \
+	trap 'kill $$traffic 2>/dev/null; wait $$traffic 2>/dev/null; scripts/pg-cluster.sh stop $(CLUSTER_DIR)' EXIT INT TERM; \
+	db=$$(scripts/pg-cluster.sh createdb $(CLUSTER_DIR) sessions); export SESSION_KEK_FILE=$$kek; \
+	if [ "$$("$(BIN)/sessionctl" sessions list --db "$$db" --limit 1 --json)" = "[]" ]; then \
+	  "$(BIN)/sessionctl" demo seed --db "$$db" --sessions $(CLUSTER_SESSIONS); fi; \
+	"$(BIN)/sessionctl" demo traffic --db "$$db" --port $(DEMO_PORT) --instances 2 > data/demo-cluster-traffic.log 2>&1 & traffic=$$!; \
+	sleep 3; \
+	if kill -0 $$traffic 2>/dev/null; then echo "two sessiond on :$(DEMO_PORT) and :$$(( $(DEMO_PORT) + 2 )), demo-api on :$$(( $(DEMO_PORT) + 1 )), PostgreSQL in $(CLUSTER_DIR)"; \
+	else echo "demo traffic did not start (see data/demo-cluster-traffic.log); opening the console anyway"; fi; \
+	"$(BIN)/sessionctl" console --db "$$db"
 
 ## The same store from scripts: a tour of the store commands, no terminal needed.
 tour: build

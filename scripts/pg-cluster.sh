@@ -5,12 +5,13 @@
 #                                              (socket in DIR, no TCP), print its libpq URI
 #   scripts/pg-cluster.sh stop DIR             stop it (the files stay)
 #   scripts/pg-cluster.sh uri DIR              print the URI again
+#   scripts/pg-cluster.sh createdb DIR NAME    create database NAME when missing, print its URI
 #
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` user, which
 # owns DIR. --fast turns fsync off (tests only: a crash of the machine may lose the cluster).
 set -euo pipefail
-cmd=${1:?usage: pg-cluster.sh start|stop|uri DIR [--fast]}
-dir=${2:?usage: pg-cluster.sh start|stop|uri DIR [--fast]}
+cmd=${1:?usage: pg-cluster.sh start|stop|uri|createdb DIR [--fast|NAME]}
+dir=${2:?usage: pg-cluster.sh start|stop|uri|createdb DIR [--fast|NAME]}
 fast=${3:-}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bin" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 69; }
@@ -35,5 +36,10 @@ case "$cmd" in
   stop)
     as_server "$bin/pg_ctl" -D "$dir/data" -m fast -w stop > /dev/null 2>&1 || true ;;
   uri) uri ;;
+  createdb)
+    name=${3:?usage: pg-cluster.sh createdb DIR NAME}
+    exists=$(psql "$(uri)" -qAtX -c "SELECT 1 FROM pg_database WHERE datname = '$name'")
+    [ "$exists" = 1 ] || psql "$(uri)" -qAtX -c "CREATE DATABASE \"$name\"" > /dev/null
+    echo "postgresql://postgres@/$name?host=$dir" ;;
   *) echo "usage: pg-cluster.sh start|stop|uri DIR [--fast]" >&2; exit 64 ;;
 esac

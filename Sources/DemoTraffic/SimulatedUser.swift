@@ -8,11 +8,14 @@ import JOSE
 struct SimulatedUser: Sendable {
     let name: String
     let password: String
-    let authURL: URL
+    /// Every sessiond instance: each request goes to one of them, as behind a load balancer.
+    let authURLs: [URL]
     let apiURL: URL
     let http: DemoHTTP
     let stats: TrafficStats
     let userAgent: String
+
+    private var authURL: URL { authURLs.randomElement() ?? authURLs[0] }
 
     func run() async {
         var random = SystemRandomNumberGenerator()

@@ -3,9 +3,10 @@ import SessionCore
 import SessionDemo
 import JOSE
 
-/// Runs simulated users against a running sessiond and demo-api until cancelled.
+/// Runs simulated users against running sessiond instances and a demo-api until cancelled;
+/// each request goes to one of the instances, as behind a load balancer.
 public struct TrafficSimulator: Sendable {
-    public let authURL: URL
+    public let authURLs: [URL]
     public let apiURL: URL
     /// (name, password) of each simulated user.
     public let users: [(String, String)]
@@ -16,8 +17,9 @@ public struct TrafficSimulator: Sendable {
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1) Mobile/15E148", "okhttp/4.12.0", "Mozilla/5.0 (Windows NT 10.0) Chrome/131.0",
     ]
 
-    public init(authURL: URL, apiURL: URL, users: [(String, String)]) {
-        self.authURL = authURL
+    public init(authURLs: [URL], apiURL: URL, users: [(String, String)]) {
+        precondition(!authURLs.isEmpty, "at least one sessiond")
+        self.authURLs = authURLs
         self.apiURL = apiURL
         self.users = users
     }
@@ -28,7 +30,7 @@ public struct TrafficSimulator: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for (index, (name, password)) in users.enumerated() {
                 let user = SimulatedUser(
-                    name: name, password: password, authURL: authURL, apiURL: apiURL, http: http,
+                    name: name, password: password, authURLs: authURLs, apiURL: apiURL, http: http,
                     stats: stats, userAgent: Self.agents[index % Self.agents.count])
                 group.addTask {
                     try? await Task.sleep(for: .milliseconds(index * 150))

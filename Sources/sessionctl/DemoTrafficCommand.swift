@@ -26,11 +26,18 @@ struct DemoTrafficCommand: AsyncParsableCommand {
     @Option(help: "sessiond's port; demo-api uses the next one.") var port: Int = 8080
     @Option(help: "Stop after this many seconds (default: run until interrupted).") var duration: Double?
     @Option(name: .customLong("access-ttl"), help: "Access-token lifetime for the demo, in seconds.") var accessTTL: Int = 60
+    @Option(help: "sessiond instances on the store (ports PORT, PORT+2, …; a PostgreSQL store for more than one).") var instances: Int = 1
+    @Option(help: ArgumentHelp("Where the services log (default: <db>.demo.log, or data/demo-cluster.log for PostgreSQL).", valueName: "FILE"))
+    var log: String?
 
     func validate() throws {
         guard (1...500).contains(users) else { throw ValidationError("--users must be 1 to 500") }
         guard (1...65_534).contains(port) else { throw ValidationError("--port must be 1 to 65534") }
         guard (10...3_600).contains(accessTTL) else { throw ValidationError("--access-ttl must be 10 to 3600") }
+        guard (1...4).contains(instances) else { throw ValidationError("--instances must be 1 to 4") }
+        if instances > 1, !StoreAddress.isPostgres(store.resolvedPath) {
+            throw ValidationError("several instances share one store on PostgreSQL: give --db postgres://…")
+        }
     }
 
     func run() async throws {
@@ -39,38 +46,46 @@ struct DemoTrafficCommand: AsyncParsableCommand {
         let names = TrafficSimulator.userNames(count: users)
         try withStore { try TrafficSimulator.ensureUsers(names, store: db, now: SystemClock.now()) }
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let log = path + ".demo.log"
-        let auth = "http://127.0.0.1:\(port)"
-        let sessiond: ChildProcess
+        let log = self.log ?? (StoreAddress.isPostgres(path) ? "data/demo-cluster.log" : path + ".demo.log")
+        let auth = (0..<instances).map { "http://127.0.0.1:\(port + 2 * $0)" }
+        var sessionds: [ChildProcess] = []
         let api: ChildProcess
         do {
-            sessiond = try ChildProcess(
-                name: "sessiond", executable: folder + "/sessiond",
-                arguments: ["--db", path, "--port", String(port), "--access-ttl", String(accessTTL)], logPath: log)
-            guard sessiond.waitForLine(containing: "listening", timeout: 20) else {
-                throw usageError("sessiond did not start on port \(port); see \(log)")
+            for (index, base) in auth.enumerated() {
+                let instancePort = port + 2 * index
+                let sessiond = try ChildProcess(
+                    name: "sessiond", executable: folder + "/sessiond",
+                    arguments: ["--db", path, "--port", String(instancePort), "--issuer", auth[0], "--access-ttl", String(accessTTL)],
+                    logPath: log)
+                sessionds.append(sessiond)
+                guard sessiond.waitForLine(containing: "listening", timeout: 20) else {
+                    sessionds.forEach { $0.stop() }
+                    throw usageError("sessiond did not start on \(base); see \(log)")
+                }
             }
             api = try ChildProcess(
                 name: "demo-api", executable: folder + "/demo-api",
-                arguments: ["--auth-server", auth, "--port", String(port + 1)], logPath: log)
+                arguments: ["--auth-server", auth[0], "--port", String(port + 1)], logPath: log)
             guard api.waitForLine(containing: "listening", timeout: 20) else {
+                sessionds.forEach { $0.stop() }
                 throw usageError("demo-api did not start on port \(port + 1); see \(log)")
             }
         } catch let error as ExitCode {
             throw error
         } catch {
+            sessionds.forEach { $0.stop() }
             throw usageError("cannot start the demo services from \(folder): \(error)")
         }
-        printError("sessiond on \(auth), demo-api on http://127.0.0.1:\(port + 1); \(users) simulated users; logs in \(log)")
+        printError("sessiond on \(auth.joined(separator: ", ")), demo-api on http://127.0.0.1:\(port + 1); \(users) simulated users; logs in \(log)")
         let simulator = TrafficSimulator(
-            authURL: URL(string: auth)!, apiURL: URL(string: "http://127.0.0.1:\(port + 1)")!,
+            authURLs: auth.compactMap { URL(string: $0) }, apiURL: URL(string: "http://127.0.0.1:\(port + 1)")!,
             users: names.map { ($0, DemoSeeder.password) })
         let traffic = Task { await simulator.run() }
         let stopSignal = SignalWaiter()
         let started = Date()
         let interactive = isatty(2) != 0
         while !stopSignal.received, duration.map({ Date().timeIntervalSince(started) < $0 }) ?? true,
-            sessiond.isRunning, api.isRunning
+            sessionds.allSatisfy(\.isRunning), api.isRunning
         {
             try? await Task.sleep(for: .seconds(1))
             let line = TrafficStats.line(simulator.stats.snapshot)
@@ -79,7 +94,7 @@ struct DemoTrafficCommand: AsyncParsableCommand {
         traffic.cancel()
         await traffic.value
         api.stop()
-        sessiond.stop()
+        sessionds.forEach { $0.stop() }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         printError("stopped: " + TrafficStats.line(simulator.stats.snapshot))
     }
