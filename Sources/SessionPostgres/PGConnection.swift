@@ -59,6 +59,73 @@ final class PGConnection {
         }
     }
 
+    /// Streams `rows` into `COPY table (columns) FROM STDIN` (text format): the fastest way
+    /// to load many rows. Each value is text, bytes (`bytea`) or nil.
+    func copy(_ table: String, columns: [String], rows: [[PGValue]]) throws(PGError) {
+        let started = PQexec(pointer, "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN")
+        guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try check(started)
+            return
+        }
+        PQclear(started)
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws(PGError) {
+            guard !buffer.isEmpty else { return }
+            let sent = buffer.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(pointer, $0.baseAddress, Int32($0.count)) }
+            }
+            guard sent == 1 else { throw connectionError() }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            for (index, value) in row.enumerated() {
+                if index > 0 { buffer.append(0x09) }
+                Self.appendCopyField(value, to: &buffer)
+            }
+            buffer.append(0x0A)
+            if buffer.count > 1 << 20 { try flush() }
+        }
+        try flush()
+        guard PQputCopyEnd(pointer, nil) == 1 else { throw connectionError() }
+        var failure: PGError?
+        while let result = PQgetResult(pointer) {
+            do {
+                _ = try check(result)
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// One field of COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
+    /// return escaped; bytes as `\\x` and hex.
+    private static func appendCopyField(_ value: PGValue, to buffer: inout [UInt8]) {
+        func text(_ string: String) {
+            for byte in string.utf8 {
+                switch byte {
+                case 0x5C: buffer += [0x5C, 0x5C]
+                case 0x09: buffer += [0x5C, 0x74]
+                case 0x0A: buffer += [0x5C, 0x6E]
+                case 0x0D: buffer += [0x5C, 0x72]
+                default: buffer.append(byte)
+                }
+            }
+        }
+        switch value {
+        case .null: buffer += [0x5C, 0x4E]
+        case .text(let string): text(string)
+        case .double(let number): text(Self.text(number))
+        case .int(let number): text(String(number))
+        case .bool(let flag): buffer.append(flag ? 0x74 : 0x66)
+        case .bytes(let bytes):
+            let digits = Array("0123456789abcdef".utf8)
+            buffer += [0x5C, 0x5C, 0x78]
+            for byte in bytes { buffer += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        }
+    }
+
     /// `LISTEN channel` on this connection.
     func listen(_ channel: String) throws(PGError) {
         try execute("LISTEN \(channel)")

@@ -21,33 +21,34 @@ extension PostgresSessionStore {
             successorHash: result.optionalBytes(row, first + 6), reusedAt: result.optionalDouble(row, first + 7))
     }
 
+    /// One transaction; the rows stream in through `COPY`. A session id that exists is
+    /// `.refused` (the unique index says so) and nothing of the batch is written.
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
-        try write { db in
-            for item in batch {
-                let s = item.session
-                if try db.query("SELECT 1 FROM sessions WHERE id = $1", [.text(s.id)]).rowCount > 0 {
-                    throw StoreError.refused("session \(s.id) already exists")
-                }
-                try db.query(
-                    "INSERT INTO sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                    [
-                        .text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .double(s.createdAt), .double(s.lastUsedAt),
-                        .double(s.expiresAt), .double(s.idleExpiresAt), s.revokedAt.map { .double($0) } ?? .null,
-                        s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .int(Int64(s.rotations)),
-                    ])
-                for token in item.family {
-                    try db.query(
-                        """
-                        INSERT INTO refresh_tokens (hash, session_id, parent_hash, issued_at, issued_ip, spent_at, successor_hash, reused_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                        """,
+        do {
+            try write { db in
+                try db.copy(
+                    "sessions", columns: Self.sessionColumns.components(separatedBy: ", "),
+                    rows: batch.map { item in
+                        let s = item.session
+                        return [
+                            .text(s.id), .text(s.user), .text(s.client), .text(s.ip), .text(s.userAgent), .double(s.createdAt), .double(s.lastUsedAt),
+                            .double(s.expiresAt), .double(s.idleExpiresAt), s.revokedAt.map { .double($0) } ?? .null,
+                            s.revokeReason.map { .text($0) } ?? .null, s.revokedBy.map { .text($0) } ?? .null, .int(Int64(s.rotations)),
+                        ]
+                    })
+                try db.copy(
+                    "refresh_tokens", columns: ["hash", "session_id", "parent_hash", "issued_at", "issued_ip", "spent_at", "successor_hash", "reused_at"],
+                    rows: batch.flatMap(\.family).map { token in
                         [
                             .bytes(token.hash), .text(token.sessionID), token.parentHash.map { .bytes($0) } ?? .null, .double(token.issuedAt),
                             .text(token.issuedIP), token.spentAt.map { .double($0) } ?? .null, token.successorHash.map { .bytes($0) } ?? .null,
                             token.reusedAt.map { .double($0) } ?? .null,
-                        ])
-                }
+                        ]
+                    })
             }
+        } catch .refused(let message) where message.contains("sessions_pkey") {
+            let id = batch.count == 1 ? batch[0].session.id : "of the batch"
+            throw .refused(batch.count == 1 ? "session \(id) already exists" : "a session \(id) already exists")
         }
     }
 

@@ -37,22 +37,13 @@ struct DemoSeed: ParsableCommand {
         let kek = try store.keyEncryptionKey(create: true)
         let at = now.flatMap(Timestamp.parseRFC3339) ?? SystemClock.now()
         let seeder = DemoSeeder(users: users, sessions: sessions, seed: seed, now: at)
-        let start = SystemClock.now()
-        let interactive = isatty(2) != 0
-        var lastPrinted = -1
+        let progress = ProgressReporter()
         let summary = try withStore {
             try seeder.run(store: db, kek: kek) { phase, done, total in
-                let bar = ProgressBar(label: phase == "sessions" ? "seeding sessions" : "building indexes", total: total)
-                let elapsed = SystemClock.now() - start
-                if interactive {
-                    FileHandle.standardError.write(Data(("\r" + bar.line(done: done, elapsed: elapsed)).utf8))
-                    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-                } else {
-                    let tenth = (phase == "sessions" ? 0 : 100) + (total == 0 ? 10 : done * 10 / total)
-                    if tenth != lastPrinted { printError(bar.line(done: done, elapsed: elapsed)); lastPrinted = tenth }
-                }
+                progress.report(phase == "sessions" ? "seeding sessions" : "building indexes", done: done, total: total)
             }
         }
+        progress.finish()
         printOut(
             "seeded \(storeDisplayName(store.resolvedPath)): \(summary.users) users, \(summary.sessions) sessions, \(summary.refreshTokens) refresh tokens, \(summary.keys) signing keys"
         )

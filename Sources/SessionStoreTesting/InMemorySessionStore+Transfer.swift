@@ -1,0 +1,3 @@
+import SessionCore
+
+extension InMemorySessionStore: TransferableStore {}
