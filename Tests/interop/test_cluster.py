@@ -379,3 +379,35 @@ def test_roles_owner_service_and_read_only(cluster, tmp_path):
         cluster.stop()
         psql(ADMIN, f"DROP ROLE IF EXISTS {service}; DROP ROLE IF EXISTS {readonly}")
         cluster.stop = lambda: None
+
+
+def test_store_copy_from_sqlite_to_postgres_and_back(sessionctl, tmp_path):
+    env = {**os.environ, "SESSION_KEK": base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()}
+    ctl = lambda *args: sessionctl(*args, env=env)
+    source = str(tmp_path / "source.sqlite")
+    assert ctl("demo", "seed", "--db", source, "--sessions", "500").code == 0
+    session = json.loads(ctl("sessions", "list", "--db", source, "--state", "active", "--limit", "1", "--json").out)[0]
+    now = int(time.time())
+    claims = json.dumps({"iss": "https://auth.example", "sub": session["user"], "sid": session["id"], "jti": "before-the-move",
+                         "iat": now, "exp": now + 300})
+    token = ctl("token", "sign", "--db", source, claims).out.strip()
+    assert ctl("sessions", "revoke", session["id"], "--reason", "revoked before the move", "--db", source).code == 0
+    name = "m_" + uuid.uuid4().hex
+    psql(ADMIN, f"CREATE DATABASE {name}")
+    try:
+        target = database_uri(name)
+        copied = ctl("store", "copy", "--from", source, "--to", target)
+        assert copied.code == 0 and "500 sessions" in copied.out and "copying sessions" in copied.err, copied
+        # Keys are still sealed under the same KEK: the token verifies against the copy, and its
+        # session's revocation came along.
+        verified = ctl("token", "verify", "--db", target, token)
+        assert verified.code == 1 and verified.err.startswith("rejected: revoked: session"), verified
+        feed_sqlite = ctl("audit", "list", "--db", source, "--limit", "5", "--json").out
+        assert ctl("audit", "list", "--db", target, "--limit", "5", "--json").out == feed_sqlite
+        again = ctl("store", "copy", "--from", source, "--to", target)
+        assert again.code == 1 and again.err.startswith("refused: the target store is not empty"), again
+        back = str(tmp_path / "back.sqlite")
+        assert ctl("store", "copy", "--from", target, "--to", back).code == 0
+        assert ctl("sessions", "show", session["id"], "--json", "--db", back).code == 0
+    finally:
+        psql(ADMIN, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
