@@ -97,16 +97,23 @@ tour: build
 ## Benchmarks (separate package, release build): prints Markdown tables of ratios against
 ## raw OpenSSL, jwt-kit and raw SQLite measured in the same run. Seeds a 1M-session store
 ## once in Benchmarks/.data. Not part of `make test`; CI only compiles it (bench-build).
+## A PostgreSQL cluster in Benchmarks/.data/pg (synchronous commit, as in production) carries the
+## PostgreSQL rows; it is kept between runs with its 1,000,000-session database.
+BENCH_PG := Benchmarks/.data/pg
 bench: system-deps python-deps
-	@command -v wrk >/dev/null || { echo "installing wrk"; $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || { echo "installing wrk"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	cd Benchmarks && swift build -c release --product jose-bench
-	cd Benchmarks && ./.build/release/jose-bench
-	@echo; echo "## Service: sessiond (release) on loopback, loaded by wrk on the same 2 cores"; echo
-	Benchmarks/service/run.sh
+	@mkdir -p Benchmarks/.data; uri=$$(scripts/pg-cluster.sh start $(BENCH_PG)); trap 'scripts/pg-cluster.sh stop $(BENCH_PG)' EXIT; \
+	(cd Benchmarks && BENCH_POSTGRES="$$uri" ./.build/release/jose-bench) && \
+	echo && echo "## Service: sessiond (release) on loopback, loaded by wrk on the same 2 cores" && echo && \
+	Benchmarks/service/run.sh && \
+	echo && echo "## Several instances: sessiond on PostgreSQL, wrk and pgbench on the same 2 cores" && echo && \
+	BENCH_POSTGRES="$$uri" Benchmarks/postgres/run.sh
 
 bench-build: system-deps
 	cd Benchmarks && swift build --product jose-bench
 	bash -n Benchmarks/service/run.sh
+	bash -n Benchmarks/postgres/run.sh
 
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000

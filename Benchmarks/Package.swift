@@ -14,14 +14,17 @@ let package = Package(
         // The raw OpenSSL baseline calls libcrypto directly, through its own module map.
         .systemLibrary(name: "CBenchOpenSSL", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CBenchSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CBenchPostgres", pkgConfig: "libpq"),
         .executableTarget(
             name: "jose-bench",
             dependencies: [
                 "CBenchOpenSSL",
                 "CBenchSQLite",
+                "CBenchPostgres",
                 .product(name: "JOSE", package: "sessions"),
                 .product(name: "SessionCore", package: "sessions"),
                 .product(name: "SessionSQLite", package: "sessions"),
+                .product(name: "SessionPostgres", package: "sessions"),
                 .product(name: "SessionDemo", package: "sessions"),
                 .product(name: "SessionVerifier", package: "sessions"),
                 .product(name: "SessionConsole", package: "sessions"),

@@ -16,7 +16,7 @@ enum ConsoleBenchmarks {
         let residentMegabytes: Double
     }
 
-    static func run(store: SQLiteSessionStore, path: String, sessions: Int) -> Result {
+    static func run(store: any SessionStore, path: String, sessions: Int) -> Result {
         let clock = { Date().timeIntervalSince1970 }
         let backend = HeadlessBackend(width: 120, height: 40)
         let start = DispatchTime.now().uptimeNanoseconds

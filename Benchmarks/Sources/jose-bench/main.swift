@@ -1,6 +1,7 @@
 import Foundation
 import SessionCore
 import JOSE
+import SessionPostgres
 import SessionSQLite
 
 // make bench: every figure is a ratio against a baseline measured in this same run.
@@ -8,7 +9,9 @@ import SessionSQLite
 // so its resident memory is the console's alone).
 if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "console-memory" {
     let path = CommandLine.arguments[2]
-    let result = ConsoleBenchmarks.run(store: try SQLiteSessionStore(path: path, create: false), path: path, sessions: Int(CommandLine.arguments[3]) ?? 0)
+    let store: any SessionStore =
+        StoreAddress.isPostgres(path) ? try PostgresSessionStore(PostgresLocation(path)) : try SQLiteSessionStore(path: path, create: false)
+    let result = ConsoleBenchmarks.run(store: store, path: path, sessions: Int(CommandLine.arguments[3]) ?? 0)
     print(String(format: "%.0f %.1f %.1f %.1f", result.firstFrameMilliseconds, result.keystrokeP50, result.keystrokeP95, result.residentMegabytes))
     exit(0)
 }
@@ -61,6 +64,24 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "jose" {
     exit(0)
 }
 let folder = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? ".data"
+/// The PostgreSQL server `make bench` starts, if any.
+let postgresAdmin = ProcessInfo.processInfo.environment["BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+/// The PostgreSQL rows: the store's rotation against raw libpq, and its group commit.
+func postgresRows(_ admin: String) throws {
+    let pg = try PostgresBenchmarks.rotation(admin: admin)
+    print(
+        "- refresh rotation through SessionPostgres: \(rate(pg.store)); the same statements by raw libpq: \(rate(pg.raw)); ratio \(ratio(pg.store, pg.raw)) (target ≥ 0.8×) — \(verdict(pg.store / pg.raw, atLeast: 0.8))"
+    )
+    print(
+        "- group-committed 32 per transaction: \(rate(pg.grouped)) = \(ratio(pg.grouped, pg.raw)) the raw one-per-transaction rate (target ≥ 2×) — \(verdict(pg.grouped / pg.raw, atLeast: 2))"
+    )
+}
+// `jose-bench postgres` runs only the PostgreSQL store comparison.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "postgres" {
+    guard let postgresAdmin else { fatalError("set BENCH_POSTGRES to an administrative libpq URI") }
+    try postgresRows(postgresAdmin)
+    exit(0)
+}
 // `jose-bench rotation` runs only the refresh-rotation comparison.
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "rotation" {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -103,6 +124,10 @@ let grouped = try StoreBenchmarks.groupCommit(folder: folder)
 print(
     "- the same rotations group-committed 32 per transaction (what sessiond does under load): \(rate(grouped)) = \(ratio(grouped, rotation.raw)) the raw one-per-transaction baseline"
 )
+if let postgresAdmin {
+    print("\n## PostgreSQL store (one server on this machine, synchronous_commit on)\n")
+    try postgresRows(postgresAdmin)
+}
 let sessions = Int(ProcessInfo.processInfo.environment["BENCH_SESSIONS"] ?? "") ?? 1_000_000
 let (big, bigPath) = try StoreBenchmarks.seeded(folder: folder, sessions: sessions)
 print("\nQueries on \(sessions) sessions (best of 7):\n")
@@ -130,14 +155,20 @@ func consoleInChild(_ path: String, _ sessions: Int) throws -> ConsoleBenchmarks
 }
 let smallResult = try consoleInChild(small.1, 10_000)
 let bigResult = try consoleInChild(bigPath, sessions)
-print(row(["sessions", "first frame", "filter keystroke p50", "p95", "resident memory"]))
-print(row(["---:", "---:", "---:", "---:", "---:"]))
-for r in [smallResult, bigResult] {
+let postgresResult = try postgresAdmin.map { admin in try consoleInChild(try PostgresBenchmarks.seeded(admin: admin, sessions: sessions), sessions) }
+print(row(["store", "sessions", "first frame", "filter keystroke p50", "p95", "resident memory"]))
+print(row(["---", "---:", "---:", "---:", "---:", "---:"]))
+for (name, r) in [("SQLite", smallResult), ("SQLite", bigResult)] + (postgresResult.map { [("PostgreSQL", $0)] } ?? []) {
     print(
         row([
-            String(r.sessions), String(format: "%.0f ms", r.firstFrameMilliseconds), String(format: "%.1f ms", r.keystrokeP50),
+            name, String(r.sessions), String(format: "%.0f ms", r.firstFrameMilliseconds), String(format: "%.1f ms", r.keystrokeP50),
             String(format: "%.1f ms", r.keystrokeP95), String(format: "%.0f MB", r.residentMegabytes),
         ]))
+}
+if let postgresResult {
+    print(
+        "\nPostgreSQL targets: first frame ≤ 150 ms — \(verdict(150 / postgresResult.firstFrameMilliseconds, atLeast: 1)); keystroke p95 ≤ 50 ms — \(verdict(50 / postgresResult.keystrokeP95, atLeast: 1))"
+    )
 }
 print(
     "\nTargets: first frame ≤ 150 ms — \(verdict(150 / bigResult.firstFrameMilliseconds, atLeast: 1)); keystroke p95 ≤ 50 ms — \(verdict(50 / bigResult.keystrokeP95, atLeast: 1)); memory ≤ 64 MB — \(verdict(64 / bigResult.residentMegabytes, atLeast: 1))"
