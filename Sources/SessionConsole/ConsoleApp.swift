@@ -40,8 +40,16 @@ public final class ConsoleApp {
 
     /// Runs until the user quits. `maxIdleTicks` stops a headless run that has no more input.
     public func run(maxIdleTicks: Int? = nil) {
+        // The first page is drawn as soon as it is loaded; counts and the rest follow.
         var queue = state.start()
-        while !queue.isEmpty { queue += state.handle(runner.run(queue.removeFirst())) }
+        var drawn = false
+        while !queue.isEmpty {
+            queue += state.handle(runner.run(queue.removeFirst()))
+            if !drawn {
+                draw()
+                drawn = true
+            }
+        }
         var lastTick = clock()
         var idle = 0
         while !state.quitRequested {

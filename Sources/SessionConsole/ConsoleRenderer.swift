@@ -42,7 +42,9 @@ public struct ConsoleRenderer {
         title += " · \(state.storeName)"
         var countsText = ""
         if let counts = state.counts {
-            countsText = "active \(counts.active) · revoked today \(counts.revokedToday) · expiring 1h \(counts.expiringWithinHour) · total \(counts.total) "
+            let about = counts.estimated ? "≈" : ""
+            countsText =
+                "active \(about)\(counts.active) · revoked today \(counts.revokedToday) · expiring 1h \(counts.expiringWithinHour) · total \(about)\(counts.total) "
         }
         if let counts = state.counts, DisplayWidth.of(title) + DisplayWidth.of(countsText) + 2 > state.width {
             countsText = "\(counts.active) active · \(counts.revokedToday) revoked today · \(counts.expiringWithinHour) expire 1h "

@@ -43,9 +43,15 @@ final class PGConnection {
         _ = result
     }
 
-    /// Runs `sql` with `parameters` through a statement prepared on first use.
+    /// Runs `sql` with `parameters` through a statement prepared on first use, or, with
+    /// `planEachTime`, as an unnamed statement the server plans for these very values.
     @discardableResult
-    func query(_ sql: String, _ parameters: [PGValue] = []) throws(PGError) -> PGResult {
+    func query(_ sql: String, _ parameters: [PGValue] = [], planEachTime: Bool = false) throws(PGError) -> PGResult {
+        if planEachTime {
+            return try withParameters(parameters) { values, lengths, formats throws(PGError) -> PGResult in
+                try check(PQexecParams(pointer, sql, Int32(parameters.count), nil, values, lengths, formats, 0))
+            }
+        }
         let name: String
         if let known = prepared[sql] {
             name = known

@@ -29,6 +29,46 @@ enum PostgresSchema {
 
     static var latestVersion: Int { migrations.last!.version }
 
+    /// The secondary indexes of the bulk tables, created after the migrations when missing
+    /// (`ensureIndexes`). Each listing order's index ends in `id`, the tie-breaker; text
+    /// columns are indexed lower-cased in the `C` collation, as listings sort and filter
+    /// them; the idle-end index carries `revoked_at`, so the header counts read indexes only.
+    /// A bulk import into an empty store drops them and builds each once at the end.
+    static let bulkIndexes: [(name: String, sql: String)] = [
+        ("sessions_by_created", "CREATE INDEX IF NOT EXISTS sessions_by_created ON sessions (created_at DESC, id DESC)"),
+        ("sessions_by_last_used", "CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions (last_used_at DESC, id DESC)"),
+        ("sessions_by_user", "CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions ((lower(user_name) COLLATE \"C\"), id)"),
+        ("sessions_by_ip", "CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions ((lower(ip) COLLATE \"C\"), id)"),
+        ("sessions_by_client", "CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions ((lower(client) COLLATE \"C\"), id)"),
+        ("sessions_by_user_agent", "CREATE INDEX IF NOT EXISTS sessions_by_user_agent ON sessions ((lower(user_agent) COLLATE \"C\"), id)"),
+        ("sessions_by_idle_end", "CREATE INDEX IF NOT EXISTS sessions_by_idle_end ON sessions (idle_expires_at, revoked_at, id)"),
+        ("sessions_by_revoked", "CREATE INDEX IF NOT EXISTS sessions_by_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL"),
+        (
+            "sessions_revoked_by_created",
+            "CREATE INDEX IF NOT EXISTS sessions_revoked_by_created ON sessions (created_at DESC, id DESC) WHERE revoked_at IS NOT NULL"
+        ),
+        ("refresh_by_session", "CREATE INDEX IF NOT EXISTS refresh_by_session ON refresh_tokens (session_id, issued_at)"),
+        (
+            "refresh_rotations_by_time",
+            "CREATE INDEX IF NOT EXISTS refresh_rotations_by_time ON refresh_tokens (issued_at) WHERE parent_hash IS NOT NULL"
+        ),
+    ]
+
+    /// Creates any missing bulk index (cheap when they all exist; needs the owner's rights
+    /// only when one is missing).
+    static func ensureIndexes(_ connection: PGConnection) throws {
+        let present = try connection.query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        let names = Set(present.map { present.text($0, 0) })
+        for index in bulkIndexes where !names.contains(index.name) {
+            do {
+                try connection.execute(index.sql)
+            } catch {
+                if error.isPermissionDenied { return }  // not the owner: the owner's next start builds it
+                throw error
+            }
+        }
+    }
+
     static let migrations: [Migration] = [
         Migration(
             version: 1, name: "sessions, refresh families, keys, revocations, audit, clients, login attempts",
@@ -58,15 +98,6 @@ enum PostgresSchema {
                   rotations integer NOT NULL DEFAULT 0,
                   CHECK (idle_expires_at <= expires_at)
                 );
-                CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);
-                CREATE INDEX sessions_by_last_used ON sessions (last_used_at DESC, id DESC);
-                CREATE INDEX sessions_by_user ON sessions ((lower(user_name) COLLATE "C"), id);
-                CREATE INDEX sessions_by_ip ON sessions ((lower(ip) COLLATE "C"), id);
-                CREATE INDEX sessions_by_client ON sessions ((lower(client) COLLATE "C"), id);
-                CREATE INDEX sessions_by_user_agent ON sessions ((lower(user_agent) COLLATE "C"), id);
-                CREATE INDEX sessions_by_idle_end ON sessions (idle_expires_at, id);
-                CREATE INDEX sessions_by_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
-                CREATE INDEX sessions_revoked_by_created ON sessions (created_at DESC, id DESC) WHERE revoked_at IS NOT NULL;
 
                 CREATE TABLE refresh_tokens (
                   hash bytea PRIMARY KEY,
@@ -78,8 +109,6 @@ enum PostgresSchema {
                   successor_hash bytea,
                   reused_at double precision
                 );
-                CREATE INDEX refresh_by_session ON refresh_tokens (session_id, issued_at);
-                CREATE INDEX refresh_rotations_by_time ON refresh_tokens (issued_at) WHERE parent_hash IS NOT NULL;
 
                 CREATE TABLE signing_keys (
                   kid text COLLATE "C" PRIMARY KEY,
@@ -166,6 +195,7 @@ enum PostgresSchema {
             try apply(migration, connection)
         }
         try checkColumns(connection, display: display)
+        try ensureIndexes(connection)
         return max(applied, latestVersion)
     }
 

@@ -52,10 +52,24 @@ extension PostgresSessionStore {
         }
     }
 
-    public func prepareBulkImport() throws(StoreError) {}
+    /// An import into an empty store drops the bulk indexes, to build each once at the end.
+    public func prepareBulkImport() throws(StoreError) {
+        try write { db in
+            guard try db.query("SELECT 1 FROM sessions LIMIT 1").rowCount == 0 else { return }
+            for index in PostgresSchema.bulkIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        }
+    }
 
+    /// Builds the missing indexes, then the statistics and visibility map the planner and
+    /// index-only scans need.
     public func finishBulkImport() throws(StoreError) {
-        try read { db in try db.execute("ANALYZE sessions; ANALYZE refresh_tokens") }
+        try read { db in
+            try db.execute("SET maintenance_work_mem = '256MB'")
+            try PostgresSchema.ensureIndexes(db)
+            try db.execute("RESET maintenance_work_mem")
+            try db.execute("VACUUM (ANALYZE) sessions")
+            try db.execute("VACUUM (ANALYZE) refresh_tokens")
+        }
     }
 
     public func session(id: String) throws(StoreError) -> SessionRecord? {
@@ -79,22 +93,24 @@ extension PostgresSessionStore {
             values.append(value)
             return "$\(values.count)"
         }
-        /// `column` starts with `prefix`, ignoring ASCII case: a range the column's index
-        /// serves, with `LIKE` as the exact test.
-        func prefix(_ column: String, _ prefix: String) -> String {
-            let low = bind(.text(prefix))
-            let pattern = bind(.text(Self.likePattern(prefix)))
-            return
-                "(\(Self.folded(column)) >= lower(\(low)::text) COLLATE \"C\" AND \(Self.folded(column)) < (lower(\(low)::text) || U&'\\+10FFFF') COLLATE \"C\""
-                + " AND \(Self.folded(column)) LIKE lower(\(pattern)::text) COLLATE \"C\")"
+        // The filter terms, each written against a binder of its own so that it can also be
+        // probed alone.
+        let terms = Self.filterTerms(query)
+        // A term that few rows match is searched in its own index and the matches sorted;
+        // otherwise walking the sort order finds the first page quickly. The planner cannot
+        // tell "absent" from "rare" for a value of a common column, so it is asked, up to a
+        // bound, as the SQLite store does.
+        let rare = try read { db in
+            try terms.contains { term in
+                var binder = PGBinder()
+                let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(term(&binder)) LIMIT \(Self.rareBound)) rows"
+                return try db.query(sql, binder.values, planEachTime: true).int(0, 0) < Self.rareBound
+            }
         }
-        if let user = query.user {
-            clauses.append("\(Self.folded("user_name")) = lower(\(bind(.text(user)))::text) COLLATE \"C\"")
-        }
-        if let ip = query.ipPrefix { clauses.append(prefix("ip", ip)) }
-        if let client = query.client { clauses.append("client = \(bind(.text(client)))") }
-        if let text = query.text, !text.isEmpty {
-            clauses.append("(\(prefix("user_name", text)) OR \(prefix("ip", text)) OR \(prefix("client", text)))")
+        for term in terms {
+            var binder = PGBinder(offset: values.count)
+            clauses.append(term(&binder))
+            values += binder.values
         }
         switch query.state {
         case .active?:
@@ -142,12 +158,51 @@ extension PostgresSessionStore {
         // Rows just before a cursor, or the last rows, come from a reversed scan.
         let reversed = query.before != nil || query.oldest
         let direction = (down != reversed) ? "DESC" : "ASC"
-        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(column) \(direction), id \(direction) LIMIT \(limit)"
+        // `+ 0` / `|| ''` keep the planner off the sort order's index when a rare term's own is better.
+        let order = rare ? (column.hasPrefix("lower(") ? "(\(column) || '')" : "(\(column) + 0)") : column
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions \(whereClause) ORDER BY \(order) \(direction), id \(direction) LIMIT \(limit)"
+        // Planned with the values each time (not a generic plan): how many rows a prefix
+        // matches decides whether its index or the sort order's is the way in.
         let rows = try read { db in
-            let result = try db.query(sql, values)
+            let result = try db.query(sql, values, planEachTime: true)
             return result.map { Self.session(result, $0) }
         }
         return reversed ? rows.reversed() : rows
+    }
+
+    /// From this many sessions on, the header's total is PostgreSQL's estimate.
+    static let estimateFrom = 200_000
+
+    /// Fewer rows than this match a term: search its index and sort the matches.
+    static let rareBound = 2_000
+
+    /// One filter term of a listing, written with the binder's parameter numbers.
+    typealias FilterTerm = (inout PGBinder) -> String
+
+    /// The terms of `query`'s filters (user, address prefix, client, text).
+    static func filterTerms(_ query: SessionQuery) -> [FilterTerm] {
+        /// `column` starts with `text`, ignoring ASCII case: a range the column's index serves,
+        /// with `LIKE` as the exact test.
+        func prefix(_ column: String, _ text: String, _ b: inout PGBinder) -> String {
+            let low = b.bind(.text(text))
+            let pattern = b.bind(.text(likePattern(text)))
+            return "(\(folded(column)) >= lower(\(low)::text) COLLATE \"C\" AND \(folded(column)) < (lower(\(low)::text) || U&'\\+10FFFF') COLLATE \"C\""
+                + " AND \(folded(column)) LIKE lower(\(pattern)::text) COLLATE \"C\")"
+        }
+        var terms: [FilterTerm] = []
+        if let user = query.user { terms.append { b in "\(folded("user_name")) = lower(\(b.bind(.text(user)))::text) COLLATE \"C\"" } }
+        if let ip = query.ipPrefix { terms.append { b in prefix("ip", ip, &b) } }
+        if let client = query.client {
+            // Exact, as in SQLite; the folded comparison lets the client index find it.
+            terms.append { b in
+                let value = b.bind(.text(client))
+                return "(client = \(value) AND \(folded("client")) = lower(\(value)::text) COLLATE \"C\")"
+            }
+        }
+        if let text = query.text, !text.isEmpty {
+            terms.append { b in "(\(prefix("user_name", text, &b)) OR \(prefix("ip", text, &b)) OR \(prefix("client", text, &b)))" }
+        }
+        return terms
     }
 
     /// `LIKE` pattern for a prefix, with `%`, `_` and `\` in the text escaped.
@@ -196,16 +251,24 @@ extension PostgresSessionStore {
     /// unrevoked with `idle_expires_at > now`: every count is an index range.
     public func sessionCounts(now: Double) throws(StoreError) -> SessionCounts {
         try read { db in
+            // Past `estimateFrom` rows the total is the planner's estimate (kept by autovacuum):
+            // counting a million rows every second would cost ~100 ms each time. The other
+            // counts are index-only ranges.
+            let estimate = try db.query("SELECT reltuples::bigint FROM pg_class WHERE oid = 'sessions'::regclass").int(0, 0)
+            let estimated = estimate >= Self.estimateFrom
+            let totalSQL = estimated ? "(SELECT reltuples::bigint FROM pg_class WHERE oid = 'sessions'::regclass)" : "(SELECT COUNT(*) FROM sessions)"
             let result = try db.query(
                 """
-                SELECT (SELECT COUNT(*) FROM sessions),
+                SELECT \(totalSQL),
                        (SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL),
                        (SELECT COUNT(*) FROM sessions WHERE idle_expires_at <= $1 AND revoked_at IS NULL),
                        (SELECT COUNT(*) FROM sessions WHERE revoked_at >= $2),
                        (SELECT COUNT(*) FROM sessions WHERE idle_expires_at > $1 AND idle_expires_at <= $3 AND revoked_at IS NULL)
                 """, [.double(now), .double(now - 86_400), .double(now + 3600)])
             let total = result.int(0, 0), revoked = result.int(0, 1), expired = result.int(0, 2)
-            return SessionCounts(active: total - revoked - expired, revokedToday: result.int(0, 3), expiringWithinHour: result.int(0, 4), total: total)
+            return SessionCounts(
+                active: max(0, total - revoked - expired), revokedToday: result.int(0, 3), expiringWithinHour: result.int(0, 4), total: total,
+                estimated: estimated)
         }
     }
 

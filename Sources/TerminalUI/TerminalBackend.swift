@@ -1,3 +1,4 @@
+import Dispatch
 /// Where frames go and input comes from: curses on a real terminal, memory in tests.
 public protocol TerminalBackend: AnyObject {
     /// Columns and rows.
@@ -13,6 +14,8 @@ public final class HeadlessBackend: TerminalBackend {
     public var size: (width: Int, height: Int)
     public private(set) var lastFrame: CellBuffer?
     public private(set) var frames = 0
+    /// When the first frame was drawn (`DispatchTime` nanoseconds), for timing.
+    public private(set) var firstFrameAt: UInt64?
     public var events: [TerminalEvent] = []
 
     public init(width: Int, height: Int) { size = (width, height) }
@@ -20,6 +23,7 @@ public final class HeadlessBackend: TerminalBackend {
     public func draw(_ buffer: CellBuffer) {
         lastFrame = buffer
         frames += 1
+        if firstFrameAt == nil { firstFrameAt = DispatchTime.now().uptimeNanoseconds }
     }
 
     public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent {

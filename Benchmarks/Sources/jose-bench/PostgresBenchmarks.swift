@@ -12,6 +12,7 @@ enum PostgresBenchmarks {
     static func database(_ admin: String, _ name: String) throws -> String {
         let connection = PQconnectdb(admin)
         defer { PQfinish(connection) }
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         PQclear(PQexec(connection, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
         PQclear(PQexec(connection, "CREATE DATABASE \(name)"))
         var parts = URLComponents(string: admin)!

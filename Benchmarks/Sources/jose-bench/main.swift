@@ -58,6 +58,11 @@ func joseTable(_ algorithms: [JWSAlgorithm]) async throws -> [JOSEBenchmarks.Res
     }
     return results
 }
+// `jose-bench peers DIR` measures SessionCore, the bare primitive and raw OpenSSL on the peer benchmark's keys.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "peers" {
+    try PeerBenchmarks.run(folder: CommandLine.arguments[2])
+    exit(0)
+}
 // `jose-bench jose ALG…` prints only the JOSE rows of those algorithms.
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "jose" {
     _ = try await joseTable(CommandLine.arguments.dropFirst(2).compactMap { JWSAlgorithm(name: $0) })

@@ -32,6 +32,7 @@ public enum StoreCopy {
         try target.importSigningKeys(keys)
         progress(.keys, keys.count, total.signingKeys)
 
+        try target.prepareBulkImport()
         var copied = 0
         var after: String?
         while true {

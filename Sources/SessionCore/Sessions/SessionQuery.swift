@@ -179,12 +179,17 @@ public struct SessionCounts: Sendable, Equatable {
     public var revokedToday: Int
     public var expiringWithinHour: Int
     public var total: Int
+    /// True when `total` (and so `active`) is the database's estimate rather than a count:
+    /// a PostgreSQL store past a few hundred thousand sessions, where counting every row
+    /// each second would cost more than the console's refresh is worth.
+    public var estimated: Bool
 
-    public init(active: Int, revokedToday: Int, expiringWithinHour: Int, total: Int) {
+    public init(active: Int, revokedToday: Int, expiringWithinHour: Int, total: Int, estimated: Bool = false) {
         self.active = active
         self.revokedToday = revokedToday
         self.expiringWithinHour = expiringWithinHour
         self.total = total
+        self.estimated = estimated
     }
 }
 
