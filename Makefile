@@ -5,7 +5,7 @@ PY_PACKAGES := pyjwt joserfc cryptography pytest requests
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell swift build --show-bin-path)
 
-.PHONY: all build test demo demo-cluster tour bench bench-build deps system-deps python-deps fuzz fuzz-build format lint clean
+.PHONY: all build test demo demo-cluster tour bench bench-deps bench-build deps system-deps python-deps fuzz fuzz-build format lint clean
 
 all: build
 
@@ -100,11 +100,17 @@ tour: build
 ## A PostgreSQL cluster in Benchmarks/.data/pg (synchronous commit, as in production) carries the
 ## PostgreSQL rows; it is kept between runs with its 1,000,000-session database.
 BENCH_PG := Benchmarks/.data/pg
-bench: system-deps python-deps
-	@command -v wrk >/dev/null || { echo "installing wrk"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+## The load generator and the peer JWT libraries (Go, Rust, C), all from Debian's packages.
+BENCH_APT_PACKAGES := wrk golang-go golang-github-golang-jwt-jwt-dev librust-jsonwebtoken-dev librust-serde-json-dev libjwt-dev
+bench-deps: system-deps python-deps
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+
+bench: bench-deps
 	cd Benchmarks && swift build -c release --product jose-bench
 	@mkdir -p Benchmarks/.data; uri=$$(scripts/pg-cluster.sh start $(BENCH_PG)); trap 'scripts/pg-cluster.sh stop $(BENCH_PG)' EXIT; \
 	(cd Benchmarks && BENCH_POSTGRES="$$uri" ./.build/release/jose-bench) && \
+	echo && echo "## Peers: jsonwebtoken (Rust, ring), golang-jwt (Go), libjwt (C) on the same keys and checks, one thread" && \
+	Benchmarks/peers/run.sh && \
 	echo && echo "## Service: sessiond (release) on loopback, loaded by wrk on the same 2 cores" && echo && \
 	Benchmarks/service/run.sh && \
 	echo && echo "## Several instances: sessiond on PostgreSQL, wrk and pgbench on the same 2 cores" && echo && \
@@ -114,6 +120,7 @@ bench-build: system-deps
 	cd Benchmarks && swift build --product jose-bench
 	bash -n Benchmarks/service/run.sh
 	bash -n Benchmarks/postgres/run.sh
+	bash -n Benchmarks/peers/run.sh
 
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000
