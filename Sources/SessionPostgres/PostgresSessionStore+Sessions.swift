@@ -312,6 +312,13 @@ extension PostgresSessionStore {
         }
     }
 
+    /// Refresh tokens (columns 13…20) with their sessions (columns 0…12), to be filtered.
+    static let tokensWithSessions = """
+        SELECT \(sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+          t.hash, t.session_id, t.parent_hash, t.issued_at, t.issued_ip, t.spent_at, t.successor_hash, t.reused_at
+        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+        """
+
     /// A refresh token (columns 13…20) with its session (columns 0…12).
     static let tokenWithSession = """
         SELECT \(sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),

@@ -152,6 +152,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     public func importSessions(_ batch: [ImportedSession]) throws(StoreError) {
         try locked { () throws(StoreError) in
             for item in batch where sessionsByID[item.session.id] != nil { throw .refused("session \(item.session.id) already exists") }
+            for item in batch { for token in item.family where tokens[token.hash] != nil { throw .refused("a refresh token with that hash already exists") } }
             for item in batch {
                 sessionsByID[item.session.id] = item.session
                 for token in item.family {
@@ -282,10 +283,11 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         presentedHash: [UInt8], successorHash: [UInt8], ip: String, at now: Double,
         policy: RefreshPolicy
     ) throws(StoreError) -> RefreshOutcome {
-        try locked {
+        try locked { () throws(StoreError) -> RefreshOutcome in
             guard let token = tokens[presentedHash], var session = sessionsByID[token.sessionID] else { return .unknownToken }
             switch RefreshFamily.decide(token: token, session: session, now: now, policy: policy) {
             case .rotate:
+                guard tokens[successorHash] == nil else { throw .refused("a refresh token with that hash already exists") }
                 tokens[presentedHash]?.spentAt = now
                 tokens[presentedHash]?.successorHash = successorHash
                 tokens[successorHash] = RefreshTokenRecord(hash: successorHash, sessionID: session.id, parentHash: presentedHash, issuedAt: now, issuedIP: ip)

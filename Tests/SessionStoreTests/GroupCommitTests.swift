@@ -36,4 +36,48 @@ struct GroupCommitTests {
         #expect(try f.store.refreshHistory(sessionID: b.id).count == 2)
         #expect(try f.store.auditEntries(limit: 10, before: nil).contains { $0.action == .refreshReuse && $0.target == a.id })
     }
+
+    @Test("a successor presented later in the same batch rotates in turn, and a repeat inside the grace window replays", arguments: StoreKind.allCases)
+    func chainInsideOneBatch(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
+        let (a, tokenA) = try f.session(user: "alice")
+        let hash = { (bytes: [UInt8]) in HashFunction.sha256.hash(bytes) }
+        let first = SecureRandom.bytes(32)
+        let second = SecureRandom.bytes(32)
+        let policy = RefreshPolicy(reuseGrace: 30)
+        let at = StoreFixture.now + 10
+        let requests = [
+            RefreshPresentation(presentedHash: hash(tokenA), successorHash: hash(first), ip: "198.51.100.1", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(first), successorHash: hash(second), ip: "198.51.100.1", at: at, policy: policy),
+            RefreshPresentation(presentedHash: hash(tokenA), successorHash: hash(SecureRandom.bytes(32)), ip: "198.51.100.1", at: at, policy: policy),
+        ]
+        let results = try f.store.rotateRefreshTokens(requests).map { try $0.get() }
+        guard case .rotated(let once) = results[0], case .rotated(let twice) = results[1] else { Issue.record("\(results)"); return }
+        #expect(once.rotations == 1 && twice.rotations == 2 && twice.id == a.id)
+        guard case .replayedWithinGrace = results[2] else { Issue.record("third: \(results[2])"); return }
+        #expect(try f.store.session(id: a.id)?.revokedAt == nil)
+        #expect(try f.store.refreshHistory(sessionID: a.id).count == 3)
+    }
+
+    @Test("a presentation that cannot be written fails alone; the rest of its batch commits", arguments: StoreKind.allCases)
+    func oneFailureStaysItsOwn(_ kind: StoreKind) throws {
+        let f = try StoreFixture(kind)
+        let (a, tokenA) = try f.session(user: "alice")
+        let (b, tokenB) = try f.session(user: "bob")
+        let hash = { (bytes: [UInt8]) in HashFunction.sha256.hash(bytes) }
+        let policy = RefreshPolicy()
+        let at = StoreFixture.now + 10
+        let requests = [
+            RefreshPresentation(presentedHash: hash(tokenA), successorHash: hash(SecureRandom.bytes(32)), ip: "198.51.100.1", at: at, policy: policy),
+            // A successor whose hash is already taken (by alice's token) cannot be stored.
+            RefreshPresentation(presentedHash: hash(tokenB), successorHash: hash(tokenA), ip: "198.51.100.2", at: at, policy: policy),
+        ]
+        let results = try f.store.rotateRefreshTokens(requests)
+        guard case .success(.rotated(let rotatedA)) = results[0] else { Issue.record("first: \(results[0])"); return }
+        #expect(rotatedA.id == a.id)
+        guard case .failure = results[1] else { Issue.record("second: \(results[1])"); return }
+        #expect(try f.store.refreshHistory(sessionID: a.id).count == 2)
+        #expect(try f.store.refreshHistory(sessionID: b.id).count == 1)
+        #expect(try f.store.session(id: b.id)?.rotations == 0)
+    }
 }
