@@ -78,5 +78,17 @@ served = rps * seconds
 print(f"CPU during the refresh run: sessiond {(after - before) / seconds:.2f} cores ({(after - before) / served * 1e6:.0f} µs a refresh), "
       f"wrk {(load_after - load_before) / seconds:.2f} cores")
 PY
-if [ "${refresh_rps%.*}" -ge 5000 ] 2>/dev/null; then verdict=met; else verdict="**missed**"; fi
-echo "Target: refresh ≥ 5,000 requests/s on 2 cores (wrk on the same cores): ${refresh_rps} — $verdict"
+# The store's group-committed rotations of the same run (jose-bench records them; measured here
+# when this script runs on its own), so the figure reads as a ratio whatever the machine's load.
+rate_file="$root/Benchmarks/.data/group-commit-rate"
+if [ -z "$(find "$rate_file" -mmin -60 2>/dev/null)" ]; then
+  (cd "$root/Benchmarks" && swift build -c release --product jose-bench >/dev/null 2>&1 && ./.build/release/jose-bench rotation >/dev/null)
+fi
+python3 - "$refresh_rps" "$(cat "$rate_file")" <<'PY'
+import sys
+rps, store = float(sys.argv[1]), float(sys.argv[2])
+verdict = lambda ok: "met" if ok else "**missed**"
+print(f"Targets: refresh ≥ 10,000 requests/s on 2 cores (wrk on the same cores): {rps:,.0f} — {verdict(rps >= 10_000)}; "
+      f"÷ the store's group-committed rotations in this run ({store:,.0f}/s) ≥ 0.5: {rps / store:.2f} — {verdict(rps / store >= 0.5)}")
+print(f"Keycloak's published sizing, 120 refresh requests/s per vCPU, is 240/s on these 2 vCPUs: sessiond does {rps / 240:.1f}× that")
+PY

@@ -87,11 +87,18 @@ if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "postgres" {
     try postgresRows(postgresAdmin)
     exit(0)
 }
+/// The group-committed rotation rate of this run, for the service benchmark's ratio
+/// (`Benchmarks/service/run.sh` reads it from `<BENCH_DATA>/group-commit-rate`).
+func recordGroupCommit(_ perSecond: Double) throws {
+    try String(Int(perSecond)).write(toFile: folder + "/group-commit-rate", atomically: true, encoding: .utf8)
+}
 // `jose-bench rotation` runs only the refresh-rotation comparison.
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "rotation" {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let rotation = try StoreBenchmarks.rotation(folder: folder)
-    print("store \(rate(rotation.store)); raw \(rate(rotation.raw)); \(ratio(rotation.store, rotation.raw))")
+    let grouped = try StoreBenchmarks.groupCommit(folder: folder)
+    try recordGroupCommit(grouped)
+    print("store \(rate(rotation.store)); raw \(rate(rotation.raw)); \(ratio(rotation.store, rotation.raw)); group-committed \(rate(grouped))")
     exit(0)
 }
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -126,6 +133,7 @@ print(
     "- refresh rotation through the store: \(rate(rotation.store)); raw SQLite UPDATE+INSERT transaction: \(rate(rotation.raw)); ratio \(ratio(rotation.store, rotation.raw)) (target ≥ 0.7×) — \(verdict(rotation.store / rotation.raw, atLeast: 0.7))"
 )
 let grouped = try StoreBenchmarks.groupCommit(folder: folder)
+try recordGroupCommit(grouped)
 print(
     "- the same rotations group-committed 32 per transaction (what sessiond does under load): \(rate(grouped)) = \(ratio(grouped, rotation.raw)) the raw one-per-transaction baseline"
 )
