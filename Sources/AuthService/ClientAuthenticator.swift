@@ -20,6 +20,12 @@ final class ClientAuthenticator: @unchecked Sendable {
         cacheKey.mac(Array(id.utf8) + [0] + Array(secret.utf8))
     }
 
+    /// True when `secret` was found to be the client's within the last five minutes.
+    func remembers(id: String, secret: String, now: Double) -> Bool {
+        let key = digest(id, secret)
+        return lock.withLock { recent[key].map { $0 > now } ?? false }
+    }
+
     /// True when `secret` is the client's, checking the cache first. `lookup` reads the store.
     func verify(id: String, secret: String, now: Double, lookup: () throws(StoreError) -> ClientRecord?) throws(StoreError) -> Bool {
         let key = digest(id, secret)

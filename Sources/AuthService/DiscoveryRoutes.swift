@@ -7,15 +7,30 @@ struct DiscoveryRoutes {
     let service: SessionService
 
     func register(on router: Router<AuthRequestContext>) {
-        router.get("/.well-known/jwks.json") { _, _ in jwks() }
+        router.get("/.well-known/jwks.json") { request, context in
+            noteVerifier(request, context)
+            return jwks()
+        }
         router.get("/.well-known/oauth-authorization-server") { _, _ in metadata() }
-        router.get("/revocations") { request, _ in try await revocations(request) }
+        router.get("/revocations") { request, context in
+            noteVerifier(request, context)
+            return try await revocations(request)
+        }
         router.get("/healthz") { _, _ in health() }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: service.metrics.render())))
         }
+    }
+
+    private static let reportHeader = HTTPFields.Element.Name(VerifierReport.headerName)!
+
+    /// A verifier's report, when the request carries one (`SessionService.noteVerifier`).
+    private func noteVerifier(_ request: Request, _ context: AuthRequestContext) {
+        guard let header = request.headers[Self.reportHeader] else { return }
+        let credentials = (try? OAuthRoutes.basicCredentials(request)).flatMap { $0 }
+        service.noteVerifier(report: header, credentials: credentials.map { (id: $0.0, secret: $0.1) }, address: context.clientIP)
     }
 
     private func jwks() -> Response {

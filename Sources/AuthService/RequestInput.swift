@@ -171,17 +171,6 @@ enum RequestInput {
 
     /// The `User-Agent`, printable and at most 256 characters: it is stored and shown in the console.
     static func userAgent(_ request: Request) -> String {
-        let raw = request.headers[.userAgent] ?? ""
-        let printable = raw.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }
-        return String(String.UnicodeScalarView(printable.prefix(256)))
-    }
-}
-
-private extension Unicode.GeneralCategory {
-    var isControlOrFormat: Bool {
-        switch self {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: true
-        default: false
-        }
+        UntrustedText.printable(request.headers[.userAgent] ?? "", limit: 256)
     }
 }

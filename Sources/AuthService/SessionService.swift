@@ -26,6 +26,7 @@ public final class SessionService: Sendable {
     let userStates = UserStateCache()
     let storeHealth = StoreHealth()
     let unsettled = UnsettledAttempts()
+    let verifierReports = VerifierReports()
     let logger: Logger
     let clock: @Sendable () -> Double
 

@@ -12,7 +12,7 @@ import SessionCore
 /// The roles themselves are created by the database administrator (`CREATE ROLE … LOGIN`);
 /// this only grants.
 public enum PostgresRoles {
-    static let rowTables = ["users", "sessions", "refresh_tokens", "signing_keys", "revocations", "clients", "login_attempts"]
+    static let rowTables = ["users", "sessions", "refresh_tokens", "signing_keys", "revocations", "clients", "login_attempts", "verifiers"]
 
     /// The statements that give `service` and `readOnly` their privileges.
     public static func grants(service: String?, readOnly: String?) -> [String] {
@@ -31,7 +31,7 @@ public enum PostgresRoles {
             let role = quote(readOnly)
             statements += [
                 "GRANT USAGE ON SCHEMA public TO \(role)",
-                "GRANT SELECT ON sessions, refresh_tokens, revocations, login_attempts, audit, schema_migrations TO \(role)",
+                "GRANT SELECT ON sessions, refresh_tokens, revocations, login_attempts, audit, verifiers, schema_migrations TO \(role)",
                 "GRANT SELECT (kid, alg, state, created_at, activated_at, retiring_at, retired_at, revoked_at, public_jwk) ON signing_keys TO \(role)",
                 "GRANT SELECT (name, created_at, disabled, not_before) ON users TO \(role)",
                 "GRANT SELECT (id, created_at) ON clients TO \(role)",

@@ -167,7 +167,24 @@ enum PostgresSchema {
                 CREATE INDEX login_attempts_by_user ON login_attempts (user_name, at);
                 CREATE INDEX login_attempts_by_address ON login_attempts (address, at);
                 CREATE INDEX login_attempts_by_time ON login_attempts (at);
-                """)
+                """),
+        Migration(
+            version: 2, name: "verifier registry: what each verifier instance last reported",
+            sql: """
+                CREATE TABLE verifiers (
+                  service text NOT NULL,
+                  instance text NOT NULL,
+                  feed_seq bigint,
+                  kids text NOT NULL,
+                  version text NOT NULL,
+                  client text,
+                  address text NOT NULL,
+                  first_seen double precision NOT NULL,
+                  last_seen double precision NOT NULL,
+                  PRIMARY KEY (service, instance)
+                );
+                CREATE INDEX verifiers_by_last_seen ON verifiers (last_seen);
+                """),
     ]
 
     /// Applies the missing migrations under the migration lock; refuses a schema newer than

@@ -137,5 +137,22 @@ enum Schema {
                 CREATE INDEX login_attempts_by_address ON login_attempts(address, at);
                 CREATE INDEX login_attempts_by_time ON login_attempts(at);
                 """),
+        Migration(
+            version: 3, name: "verifier registry: what each verifier instance last reported",
+            sql: """
+                CREATE TABLE verifiers (
+                  service TEXT NOT NULL,
+                  instance TEXT NOT NULL,
+                  feed_seq INTEGER,
+                  kids TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  client TEXT,
+                  address TEXT NOT NULL,
+                  first_seen REAL NOT NULL,
+                  last_seen REAL NOT NULL,
+                  PRIMARY KEY (service, instance)
+                ) STRICT;
+                CREATE INDEX verifiers_by_last_seen ON verifiers(last_seen);
+                """),
     ]
 }

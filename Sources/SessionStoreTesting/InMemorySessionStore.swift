@@ -19,6 +19,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     private var nextSequence: Int64 = 1
     private var loginAttempts: [LoginAttempt] = []
     private var nextLoginAttempt: Int64 = 1
+    private var verifierRecords: [String: VerifierRecord] = [:]
     public let lifetimes: TokenLifetimes
 
     public init(lifetimes: TokenLifetimes = TokenLifetimes()) { self.lifetimes = lifetimes }
@@ -449,6 +450,32 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             let sorted = audit.sorted { ($0.at, $0.id) > ($1.at, $1.id) }
             let after = sorted.filter { entry in before.map { entry.at < $0.at || (entry.at == $0.at && entry.id < $0.id) } ?? true }
             return Array(after.prefix(limit))
+        }
+    }
+
+    // MARK: Verifiers
+
+    public func recordVerifier(_ record: VerifierRecord) throws(StoreError) -> Bool {
+        try locked {
+            guard let merged = VerifierRegistry.merge(existing: verifierRecords[record.key], incoming: record) else { return false }
+            verifierRecords[merged.key] = merged
+            if verifierRecords.count > VerifierRegistry.capacity {
+                let kept = verifierRecords.values.sorted { $0.lastSeen > $1.lastSeen }.prefix(VerifierRegistry.capacity)
+                verifierRecords = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0) })
+            }
+            return true
+        }
+    }
+
+    public func verifiers() throws(StoreError) -> [VerifierRecord] {
+        try locked { verifierRecords.values.sorted { ($0.lastSeen, $1.key) > ($1.lastSeen, $0.key) } }
+    }
+
+    public func forgetVerifiers(silentSince before: Double) throws(StoreError) -> Int {
+        try locked {
+            let count = verifierRecords.count
+            verifierRecords = verifierRecords.filter { $0.value.lastSeen >= before }
+            return count - verifierRecords.count
         }
     }
 }

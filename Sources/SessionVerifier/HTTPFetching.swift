@@ -25,8 +25,8 @@ public struct HTTPFetchError: Error, Sendable, CustomStringConvertible {
 
 /// How the verifier reaches the auth service; tests substitute their own.
 public protocol HTTPFetching: Sendable {
-    /// GETs `url`, refusing bodies larger than `maxBytes`.
-    func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse
+    /// GETs `url` with `headers`, refusing bodies larger than `maxBytes`.
+    func get(_ url: URL, headers: [String: String], timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse
 }
 
 /// `HTTPFetching` over Foundation's URLSession: no cookies, no caches, no credentials.
@@ -44,10 +44,11 @@ public final class URLSessionFetcher: HTTPFetching {
 
     deinit { session.invalidateAndCancel() }
 
-    public func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
+    public func get(_ url: URL, headers: [String: String], timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
         var request = URLRequest(url: url)
         request.timeoutInterval = timeout
         request.setValue("application/json", forHTTPHeaderField: "Accept")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
         let response: URLResponse
         do {

@@ -14,6 +14,7 @@ final class JWKSCache: @unchecked Sendable {
     private let fetcher: any HTTPFetching
     private let clock: @Sendable () -> Double
     private let logger: Logger
+    private let identity: VerifierIdentity
 
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -23,8 +24,12 @@ final class JWKSCache: @unchecked Sendable {
     private var lastUnknownKidFetch = -Double.infinity
     private var running: Task<Void, Never>?
 
-    init(configuration: VerifierConfiguration, fetcher: any HTTPFetching, clock: @escaping @Sendable () -> Double, logger: Logger) {
+    init(
+        configuration: VerifierConfiguration, fetcher: any HTTPFetching, identity: VerifierIdentity, clock: @escaping @Sendable () -> Double,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.identity = identity
         self.fetcher = fetcher
         self.clock = clock
         self.logger = logger
@@ -78,7 +83,8 @@ final class JWKSCache: @unchecked Sendable {
     /// Fetches the JWKS now; on failure keeps the keys it has.
     func refresh() async {
         do {
-            let response = try await fetcher.get(configuration.jwksURL, timeout: configuration.requestTimeout, maxBytes: 1 << 20)
+            let response = try await fetcher.get(
+                configuration.jwksURL, headers: identity.headers, timeout: configuration.requestTimeout, maxBytes: 1 << 20)
             guard response.status == 200 else { throw HTTPFetchError("HTTP \(response.status)") }
             guard let text = String(validating: response.body, as: UTF8.self) else { throw HTTPFetchError("JWKS is not UTF-8") }
             let set = try JWKSet(json: text)
@@ -94,6 +100,7 @@ final class JWKSCache: @unchecked Sendable {
                 fetchedAt = now
                 maxAge = age
             }
+            identity.holds(kids: set.keys.map(\.kid))
             logger.debug("fetched JWKS", metadata: ["keys": "\(set.keys.count)", "max-age": "\(Int(age))"])
         } catch {
             let now = clock()

@@ -16,7 +16,10 @@ final class RevocationFeedFollower: @unchecked Sendable {
     private let fetcher: any HTTPFetching
     private let clock: @Sendable () -> Double
     private let logger: Logger
+    private let identity: VerifierIdentity
     private let startedAt: Double
+    /// Called after a page with a key revocation was applied (the verifier refetches its keys).
+    private let onKeyRevoked: @Sendable () async -> Void
 
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -27,8 +30,13 @@ final class RevocationFeedFollower: @unchecked Sendable {
     private var lastStaleWarning = -Double.infinity
     private var task: Task<Void, Never>?
 
-    init(configuration: VerifierConfiguration, fetcher: any HTTPFetching, clock: @escaping @Sendable () -> Double, logger: Logger) {
+    init(
+        configuration: VerifierConfiguration, fetcher: any HTTPFetching, identity: VerifierIdentity, clock: @escaping @Sendable () -> Double,
+        logger: Logger, onKeyRevoked: @escaping @Sendable () async -> Void = {}
+    ) {
         self.configuration = configuration
+        self.identity = identity
+        self.onKeyRevoked = onKeyRevoked
         self.fetcher = fetcher
         self.clock = clock
         self.logger = logger
@@ -84,16 +92,21 @@ final class RevocationFeedFollower: @unchecked Sendable {
             + (wait > 0 ? [URLQueryItem(name: "wait", value: String(Int(wait)))] : [])
         guard let url = components.url else { return false }
         do {
-            let response = try await fetcher.get(url, timeout: configuration.requestTimeout + wait, maxBytes: 16 << 20)
+            let response = try await fetcher.get(url, headers: identity.headers, timeout: configuration.requestTimeout + wait, maxBytes: 16 << 20)
             guard response.status == 200 else { throw HTTPFetchError("HTTP \(response.status)") }
             guard let page = RevocationFeedPage(body: response.body) else { throw HTTPFetchError("malformed feed page") }
             let now = clock()
-            lock.withLock {
+            let position = lock.withLock {
                 for event in page.events { denylist.apply(event) }
                 if page.events.isEmpty || now - (syncedAt ?? 0) > 60 { denylist.prune(now: now) }
                 syncedAt = now
                 cursor = max(cursor, page.next, denylist.sequence)
+                return cursor
             }
+            // A revoked key leaves the published set: refetch so it is no longer held (and
+            // reported as held) before the next poll says the event was applied.
+            if page.events.contains(where: { $0.kind == .key }) { await onKeyRevoked() }
+            identity.applied(feedSequence: position)
             return true
         } catch {
             if !Task.isCancelled {

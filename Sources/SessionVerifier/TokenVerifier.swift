@@ -32,8 +32,12 @@ public final class TokenVerifier: @unchecked Sendable {
         self.configuration = configuration
         self.clock = clock
         options = configuration.verificationOptions
-        keys = JWKSCache(configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
-        feed = RevocationFeedFollower(configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let identity = VerifierIdentity(configuration: configuration)
+        let keys = JWKSCache(configuration: configuration, fetcher: fetcher, identity: identity, clock: clock, logger: logger)
+        self.keys = keys
+        feed = RevocationFeedFollower(
+            configuration: configuration, fetcher: fetcher, identity: identity, clock: clock, logger: logger,
+            onKeyRevoked: { [weak keys] in await keys?.refresh() })
         cache = VerifiedTokenCache(capacity: configuration.cacheCapacity)
     }
 

@@ -38,13 +38,22 @@ public struct VerifierConfiguration: Sendable {
     public var cacheCapacity: Int
     /// Timeout of one HTTP request, in seconds (the feed's long poll adds `feedWait`).
     public var requestTimeout: Double
+    /// The service this verifier protects, reported to the auth service with every request so
+    /// its console can show who follows the feed; nil reports nothing (one-shot checks).
+    public var service: String?
+    /// This process among the service's instances (default: host name and process id).
+    public var instance: String
+    /// Credentials to authenticate as a client of the auth service, so the report is shown as
+    /// verified; nil sends none (the JWKS and the feed are public).
+    public var clientCredentials: ClientCredentials?
 
     public init(
         jwksURL: URL, revocationFeedURL: URL? = nil, issuer: String? = nil, audience: String? = nil,
         algorithms: Set<JWSAlgorithm>? = nil, leeway: Double = 5, type: String? = "at+jwt",
         unknownKidRefetchInterval: Double = 30, stalenessLimit: Double = 30,
         staleFeedPolicy: StaleFeedPolicy = .failClosed, feedWait: Double = 20,
-        cacheCapacity: Int = 10_000, requestTimeout: Double = 5
+        cacheCapacity: Int = 10_000, requestTimeout: Double = 5, service: String? = nil, instance: String? = nil,
+        clientCredentials: ClientCredentials? = nil
     ) {
         self.jwksURL = jwksURL
         self.revocationFeedURL = revocationFeedURL
@@ -59,6 +68,9 @@ public struct VerifierConfiguration: Sendable {
         self.feedWait = feedWait
         self.cacheCapacity = max(cacheCapacity, 0)
         self.requestTimeout = requestTimeout
+        self.service = service
+        self.instance = instance ?? VerifierIdentity.defaultInstance
+        self.clientCredentials = clientCredentials
     }
 
     /// The JOSE core's options for these settings.

@@ -24,6 +24,10 @@ struct DemoAPI: AsyncParsableCommand {
     @Option(help: "Seconds the revocation feed may be unreachable before the stale policy applies.") var staleness: Double = 30
     @Option(help: "fail-closed (refuse tokens) or warn (keep going) when the feed is stale.") var stalePolicy: String = "fail-closed"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "The service name this verifier reports to sessiond (shown by `sessionctl services list`).") var serviceName: String = "demo-api"
+    @Option(help: "This instance's name among the service's (default: host name and process id).") var instance: String?
+    @Option(help: "A client id to authenticate as, so sessiond shows this verifier as verified (secret in DEMO_API_CLIENT_SECRET).")
+    var clientID: String?
 
     func run() async throws {
         // Logs on stderr: stdout carries only the "listening" line scripts wait for.
@@ -37,11 +41,14 @@ struct DemoAPI: AsyncParsableCommand {
         var logger = Logger(label: "demo-api")
         logger.logLevel = level
         let issuer = authServer.hasSuffix("/") ? String(authServer.dropLast()) : authServer
+        let secret = ProcessInfo.processInfo.environment["DEMO_API_CLIENT_SECRET"] ?? ""
+        let credentials = clientID.map { ClientCredentials(id: $0, secret: secret) }
         let verifier = TokenVerifier(
             configuration: VerifierConfiguration(
                 jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
                 revocationFeedURL: base.appendingPathComponent("revocations"),
-                issuer: issuer, audience: audience, leeway: 5, stalenessLimit: staleness, staleFeedPolicy: policy),
+                issuer: issuer, audience: audience, leeway: 5, stalenessLimit: staleness, staleFeedPolicy: policy, service: serviceName,
+                instance: instance, clientCredentials: credentials),
             logger: logger)
         await verifier.start()
 

@@ -49,7 +49,7 @@ struct MiddlewareTests {
 struct JWKSFetcher: HTTPFetching {
     let store: any SessionStore
 
-    func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
+    func get(_ url: URL, headers: [String: String], timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
         guard let keys = try? store.signingKeys() else { throw HTTPFetchError("store unavailable") }
         return HTTPFetchResponse(status: 200, body: JSONWriter.bytes(KeyRing.publishedJWKS(keys)))
     }

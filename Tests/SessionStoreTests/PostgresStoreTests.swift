@@ -129,7 +129,11 @@ struct PostgresStoreTests {
             return count
         }
         #expect(opened == 6)
-        #expect(try PostgresTestServer.psql(database.uri, "SELECT count(*) FROM schema_migrations").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        // Every migration recorded exactly once: as many rows as versions, 1 … latest.
+        let ledger = try PostgresTestServer.psql(
+            database.uri, "SELECT count(*) || ' ' || count(DISTINCT version) || ' ' || max(version) FROM schema_migrations")
+        let figures = ledger.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(figures.count == 3 && figures[0] >= 1 && Set(figures).count == 1, "schema_migrations: \(ledger)")
     }
 
     @Test("a schema newer than the program, or a database of another program, is refused in one line")
@@ -137,10 +141,11 @@ struct PostgresStoreTests {
         let newer = try PostgresTestServer.createDatabase()
         defer { PostgresTestServer.dropDatabase(newer.name) }
         _ = try PostgresSessionStore(PostgresLocation(newer.uri))
+        let known = try PostgresTestServer.psql(newer.uri, "SELECT max(version) FROM schema_migrations").trimmingCharacters(in: .whitespacesAndNewlines)
         try PostgresTestServer.psql(newer.uri, "INSERT INTO schema_migrations VALUES (99, 'future', 0)")
         #expect(
             throws: StoreError.unusable(
-                "store postgres@\(Self.host(newer.uri))/\(newer.name) has schema version 99, newer than this program (1): upgrade sessionctl")
+                "store postgres@\(Self.host(newer.uri))/\(newer.name) has schema version 99, newer than this program (\(known)): upgrade sessionctl")
         ) {
             try PostgresSessionStore(PostgresLocation(newer.uri))
         }

@@ -22,12 +22,18 @@ final class StubFetcher: HTTPFetching, @unchecked Sendable {
         self.extraKeys = extraKeys
     }
 
+    private var headersByPath: [String: [String: String]] = [:]
+
     func count(_ path: String) -> Int { lock.withLock { counts[path] ?? 0 } }
     func setFeedDown(_ down: Bool) { lock.withLock { feedDown = down } }
+    /// The headers of the last request to `path`.
+    func lastHeaders(_ path: String) -> [String: String] { lock.withLock { headersByPath[path] ?? [:] } }
 
-    func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
+    func get(_ url: URL, headers: [String: String], timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
         let down = lock.withLock {
-            counts[url.path, default: 0] += 1; return feedDown
+            counts[url.path, default: 0] += 1
+            headersByPath[url.path] = headers
+            return feedDown
         }
         do {
             switch url.path {

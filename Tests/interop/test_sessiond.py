@@ -29,9 +29,9 @@ def free_port() -> int:
 class Process:
     """A server process that printed its "listening" line; stopped at teardown."""
 
-    def __init__(self, args, log_path):
+    def __init__(self, args, log_path, env=None):
         self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, env={**os.environ, **(env or {})})
         deadline = time.time() + 30
         line = b""
         while time.time() < deadline and self.proc.poll() is None:
@@ -72,10 +72,10 @@ class Service:
                                 self.tmp / "sessiond.log")
         self.servers.append(self.sessiond)
 
-    def demo_api(self) -> str:
+    def demo_api(self, *args, env=None) -> str:
         port = free_port()
-        self.servers.append(Process([str(BIN / "demo-api"), "--auth-server", self.base, "--port", str(port)],
-                                    self.tmp / "demo-api.log"))
+        self.servers.append(Process([str(BIN / "demo-api"), "--auth-server", self.base, "--port", str(port), *args],
+                                    self.tmp / "demo-api.log", env=env))
         return f"http://127.0.0.1:{port}"
 
     def login(self, user="alice", **extra):

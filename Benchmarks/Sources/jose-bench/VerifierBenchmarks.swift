@@ -23,7 +23,7 @@ enum VerifierBenchmarks {
             }
             feed = JSONWriter.bytes(RevocationFeedPage(events: events, next: Int64(revocations)).json)
         }
-        func get(_ url: URL, timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
+        func get(_ url: URL, headers: [String: String], timeout: Double, maxBytes: Int) async throws(HTTPFetchError) -> HTTPFetchResponse {
             if url.path.hasSuffix("jwks.json") { return HTTPFetchResponse(status: 200, headers: ["cache-control": "max-age=3600"], body: jwks) }
             if url.query?.contains("after=0") == true { return HTTPFetchResponse(status: 200, body: feed) }
             try? await Task.sleep(for: .seconds(5))  // a long poll with nothing new

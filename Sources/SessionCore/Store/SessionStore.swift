@@ -171,6 +171,18 @@ public protocol SessionStore: AnyObject, Sendable {
     func appendAudit(_ entry: AuditEntry) throws(StoreError)
     /// Audit entries newest first (by time, then id), continuing after `before` when given.
     func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry]
+
+    // MARK: Verifiers
+    /// Writes what `VerifierRegistry.merge` makes of `record` and the stored record of its
+    /// instance, in one transaction; keeps at most `VerifierRegistry.capacity` rows, dropping
+    /// the longest-silent first. True when something was written.
+    @discardableResult
+    func recordVerifier(_ record: VerifierRecord) throws(StoreError) -> Bool
+    /// Every recorded verifier instance, most recent report first.
+    func verifiers() throws(StoreError) -> [VerifierRecord]
+    /// Forgets instances silent since before `before`; returns how many.
+    @discardableResult
+    func forgetVerifiers(silentSince before: Double) throws(StoreError) -> Int
 }
 
 extension SessionStore {
@@ -215,6 +227,7 @@ extension SessionStore {
         guard canWrite else { return [] }  // a read-only connection looks, it does not tidy
         let outcome = try changeSigningKeys(.autoRetire, fresh: nil, audit: AuditContext(actor: "system", reason: "housekeeping", at: now))
         try pruneRevocations(at: now)
+        try forgetVerifiers(silentSince: now - VerifierRegistry.forgottenAfter)
         guard case .applied(let decision, _) = outcome else { return [] }
         return decision.transitions.map { $0.key.kid(fresh: nil) }
     }
