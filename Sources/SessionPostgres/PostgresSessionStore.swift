@@ -109,6 +109,10 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    public func revocationHead() throws(StoreError) -> Int64 {
+        try read { db in try db.query("SELECT COALESCE(MAX(seq), 0) FROM revocations", []).int64(0, 0) }
+    }
+
     public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
         try read { db in
             let result = try db.query(

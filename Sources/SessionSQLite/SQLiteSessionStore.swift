@@ -220,6 +220,10 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    public func revocationHead() throws(StoreError) -> Int64 {
+        try withConnection { db in try db.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM revocations") }
+    }
+
     public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
         try withConnection { db in
             try db.query(

@@ -419,6 +419,10 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    public func revocationHead() throws(StoreError) -> Int64 {
+        try locked { revocationLog.last?.sequence ?? 0 }
+    }
+
     public func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent] {
         try locked { Array(revocationLog.filter { $0.sequence > after }.prefix(limit)) }
     }

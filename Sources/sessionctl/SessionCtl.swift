@@ -13,7 +13,7 @@ struct SessionCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ConsoleCommand.self, TokenCommand.self, KeysCommand.self, SessionsCommand.self, UsersCommand.self, ClientsCommand.self, AuditCommand.self,
-            ServicesCommand.self, StoreCommand.self, DemoCommand.self,
+            ServicesCommand.self, IncidentCommand.self, StoreCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

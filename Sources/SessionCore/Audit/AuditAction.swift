@@ -26,6 +26,11 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// A token signed by a revoked key was presented to a verifier.
     public static let verifyRevokedKey = AuditAction(rawValue: "verify.revoked_key")
 
+    /// An incident was contained: its target, reason and blast radius.
+    public static let incident = AuditAction(rawValue: "incident")
+    /// How an incident's containment ended: which verifiers applied it, and how fast.
+    public static let incidentOutcome = AuditAction(rawValue: "incident.outcome")
+
     /// `user.disable` or `user.enable`.
     public static func userDisabled(_ disabled: Bool) -> AuditAction { disabled ? .userDisable : .userEnable }
 }

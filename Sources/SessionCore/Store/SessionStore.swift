@@ -165,6 +165,8 @@ public protocol SessionStore: AnyObject, Sendable {
     func revokeTokenID(_ jti: String, expiresAt: Double, audit: AuditContext) throws(StoreError)
     /// Feed events with a sequence number above `after`, oldest first.
     func revocations(after: Int64, limit: Int) throws(StoreError) -> [RevocationEvent]
+    /// The sequence number of the newest feed event kept (0 when none is).
+    func revocationHead() throws(StoreError) -> Int64
     /// Why a token with these claims is revoked, or nil.
     func revocationVerdict(sessionID: String?, tokenID: String?, user: String?, issuedAt: Double?, kid: String?) throws(StoreError) -> RevocationVerdict?
     /// Appends an audit entry (security events; administrative acts append their own).
