@@ -113,6 +113,9 @@ bench: bench-deps
 	Benchmarks/peers/run.sh && \
 	echo && echo "## Service: sessiond (release) on loopback, loaded by wrk on the same 2 cores" && echo && \
 	Benchmarks/service/run.sh && \
+	echo && echo "## Time to contain: sessionctl incident with three demo-api verifiers following" && echo && \
+	swift build -c release --product demo-api >/dev/null && swift build -c release --product sessionctl >/dev/null && \
+	Benchmarks/contain/run.py "$$(swift build -c release --show-bin-path)" Benchmarks/.data/contain && \
 	echo && echo "## Several instances: sessiond on PostgreSQL, wrk and pgbench on the same 2 cores" && echo && \
 	BENCH_POSTGRES="$$uri" Benchmarks/postgres/run.sh
 
@@ -121,6 +124,7 @@ bench-build: system-deps
 	bash -n Benchmarks/service/run.sh
 	bash -n Benchmarks/postgres/run.sh
 	bash -n Benchmarks/peers/run.sh
+	python3 -m py_compile Benchmarks/contain/run.py
 
 ## libFuzzer targets for the token and JWK parsers (RUNS inputs each).
 RUNS ?= 1000000

@@ -55,9 +55,14 @@ struct UpkeepService: Service {
         }
         defer { listener?.stop() }
         var lastHousekeeping = ContinuousClock.now
+        var lastGauges = ContinuousClock.now - .seconds(60)
         let interval = Duration.milliseconds(Int(service.configuration.refreshInterval * 1000))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await service.tick()
+            if ContinuousClock.now - lastGauges > .seconds(Int(VerifierRegistry.refreshInterval)) {
+                lastGauges = ContinuousClock.now
+                await service.updateVerifierGauges()
+            }
             if ContinuousClock.now - lastHousekeeping > .seconds(60) {
                 lastHousekeeping = ContinuousClock.now
                 await service.housekeeping()

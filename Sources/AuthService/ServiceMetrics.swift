@@ -25,6 +25,10 @@ public final class ServiceMetrics: @unchecked Sendable {
         "sessiond_revocation_feed_sequence": ("gauge", "Highest revocation sequence number seen."),
         "sessiond_revocation_feed_waiters": ("gauge", "Feed requests waiting for events."),
         "sessiond_published_keys": ("gauge", "Keys in the JWKS."),
+        "sessiond_verifiers": ("gauge", "Verifier instances by state (live, silent), as they report themselves."),
+        "sessiond_verifier_lag_events": ("gauge", "Feed events the most lagging live instance of a service has not applied."),
+        "sessiond_verifier_lag_seconds": ("gauge", "Age of the oldest feed event a live instance of a service has not applied."),
+        "sessiond_verifiers_holding_revoked_keys": ("gauge", "Live verifier instances that still report holding a revoked key."),
     ]
 
     public init() {}
@@ -39,6 +43,15 @@ public final class ServiceMetrics: @unchecked Sendable {
     public func set(_ name: String, _ value: Double, _ labels: [(String, String)] = []) {
         let series = Series(name: name, labels: labels.flatMap { [$0.0, $0.1] })
         lock.withLock { gauges[series] = value }
+    }
+
+    /// Replaces every series of gauge `name` with `series`: for label sets that come and go
+    /// (a service that stopped reporting leaves no stale series behind).
+    public func replaceGauges(_ name: String, _ series: [(labels: [(String, String)], value: Double)]) {
+        lock.withLock {
+            gauges = gauges.filter { $0.key.name != name }
+            for entry in series { gauges[Series(name: name, labels: entry.labels.flatMap { [$0.0, $0.1] })] = entry.value }
+        }
     }
 
     /// The exposition text.

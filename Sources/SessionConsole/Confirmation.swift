@@ -1,3 +1,5 @@
+import SessionCore
+
 /// The store's facts a confirmation states before a dangerous action runs.
 public struct ActionImpact: Sendable, Equatable {
     /// Active sessions the action touches (the user's, or all for a key action).
@@ -10,6 +12,8 @@ public struct ActionImpact: Sendable, Equatable {
     public var keyIsActive = false
     /// How long a retiring key stays published (the longest token lifetime plus leeway).
     public var keyHorizon: Double
+    /// For an incident: what it touches.
+    public var blastRadius: BlastRadius?
 
     public init(keyHorizon: Double) { self.keyHorizon = keyHorizon }
 }
@@ -31,12 +35,35 @@ enum Confirmation {
                 "Rotate: \(signer) signs from now; the active key retires after \(duration(impact.keyHorizon)). \(impact.liveSessions) live sessions keep working?"
         case .retireKey(let kid):
             return "Retire key \(kid.prefix(12))…? It leaves the JWKS; tokens it signed stop verifying."
+        case .incident(let incident):
+            // The question, then the blast radius on lines of its own (drawn above the prompt).
+            let radius = impact.blastRadius.map(radiusLines) ?? ""
+            switch incident.target {
+            case .user(let name):
+                return "CONTAIN user \(name)? y: cutoff, revoke all · D: and disable the account\(radius)"
+            case .session(let id):
+                return "CONTAIN session \(id.prefix(16))? y: revoke it\(radius)"
+            case .key(let kid):
+                return "CONTAIN key \(kid.prefix(16))? y: revoke, next key signs · S: and revoke sessions\(radius)"
+            }
         case .revokeKey(let kid):
             let consequence =
                 impact.keyIsActive
                 ? "; a new key signs; access tokens of \(impact.liveSessions) live sessions are refused until they refresh?" : "?"
             return "REVOKE key \(kid.prefix(12))…? It leaves the JWKS now" + consequence
         }
+    }
+
+    /// An incident's blast radius as two lines: what it touches, and who must react.
+    static func radiusLines(_ radius: BlastRadius) -> String {
+        let users = radius.users.map { " of \($0) user\($0 == 1 ? "" : "s")" } ?? ""
+        let touched =
+            "\n  touches: \(radius.sessions) session\(radius.sessions == 1 ? "" : "s")\(users); \(radius.liveAccessTokens) may hold live access tokens"
+        let reacting =
+            radius.services.isEmpty
+            ? "\n  must react: no verifier has reported"
+            : "\n  must react: \(radius.instances) instance\(radius.instances == 1 ? "" : "s") of \(radius.services.joined(separator: ", "))"
+        return touched + reacting
     }
 
     /// "6 min", "90 s", "2 h".

@@ -19,6 +19,9 @@ public enum PendingAction: Sendable, Equatable {
     case rotateKey
     case retireKey(String)
     case revokeKey(String)
+    /// Contain a compromise: the confirmation's answer may add disabling the user (`D`) or
+    /// revoking the key's sessions (`S`).
+    case incident(Incident)
 }
 
 /// Work the state machine asks for; the runner does it and answers with an event.
@@ -28,6 +31,9 @@ public enum ConsoleEffect: Sendable, Equatable {
     case loadKeys
     case loadAudit
     case loadCounts
+    case loadVerifiers
+    /// Append the incident's outcome to the audit log.
+    case recordIncidentOutcome(Incident, ContainmentProgress, reason: String)
     case prepare(PendingAction, reason: String)
     case perform(PendingAction, reason: String)
     case inspect(String)
@@ -59,6 +65,11 @@ public enum ConsoleEvent: Sendable {
     case countsLoaded(SessionCounts, ActivityHistogram)
     case confirmReady(PendingAction, reason: String, impact: ActionImpact)
     case performed(String)
+    case verifiersLoaded([VerifierStatus], now: Double)
+    /// A status line, with nothing to reload.
+    case noted(String)
+    /// An incident's acts are done; containment starts at `startedAt`.
+    case containing(Administration.IncidentAct, reason: String, startedAt: Double)
     case failed(String)
     case inspected(TokenInspection, token: String)
     case themeChanged(Theme)

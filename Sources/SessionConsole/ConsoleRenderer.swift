@@ -27,6 +27,8 @@ public struct ConsoleRenderer {
         case .inspector: InspectorScreen(theme: theme).draw(state, into: &buffer)
         case .keys: KeysScreen(theme: theme).draw(state, into: &buffer)
         case .audit: AuditScreen(theme: theme).draw(state, into: &buffer)
+        case .services: ServicesScreen(theme: theme).draw(state, into: &buffer)
+        case .incident: IncidentScreen(theme: theme).draw(state, into: &buffer)
         case .help: HelpScreen(theme: theme).draw(state, into: &buffer)
         }
         drawBottom(state, &buffer)
@@ -84,8 +86,15 @@ public struct ConsoleRenderer {
         case .reason(let action, let text):
             Prompt.draw("Reason for \(describe(action, state: state)): ", text, y: promptY, width: state.width, theme: theme, into: &buffer)
         case .confirm(_, _, let summary):
+            // The question on the prompt line; any further lines (an incident's blast radius) above it.
+            let lines = summary.split(separator: "\n").map(String.init)
+            for (offset, line) in lines.dropFirst().enumerated() {
+                let y = promptY - (lines.count - 1) + offset
+                buffer.fill(y: y, style: theme[.warning])
+                buffer.put(" " + line, x: 0, y: y, style: theme[.warning], maxWidth: state.width)
+            }
             buffer.fill(y: promptY, style: theme[.danger])
-            buffer.put(" " + DisplayWidth.truncate(summary, to: state.width - 9) + " [y/N] ", x: 0, y: promptY, style: theme[.danger])
+            buffer.put(" " + DisplayWidth.truncate(lines.first ?? "", to: state.width - 9) + " [y/N] ", x: 0, y: promptY, style: theme[.danger])
         case .inspectInput(let text):
             Prompt.draw("token: ", text.count > 60 ? "…" + text.suffix(59) : text, y: promptY, width: state.width, theme: theme, into: &buffer)
         }
@@ -117,6 +126,7 @@ public struct ConsoleRenderer {
         case .revokeKey: "revoke key"
         case .reveal: "reveal"
         case .sort: "sort"
+        case .incident: "incident"
         case .back: "back"
         case .quit: "quit"
         default: binding.description
@@ -131,6 +141,7 @@ public struct ConsoleRenderer {
         case .rotateKey: "rotating the signing key"
         case .retireKey(let kid): "retiring key \(kid.prefix(12))…"
         case .revokeKey(let kid): "revoking key \(kid.prefix(12))…"
+        case .incident(let incident): "the incident on \(incident.description.prefix(40))"
         }
     }
 

@@ -31,6 +31,19 @@ extension ConsoleState {
         case .performed(let message):
             status = (message, false)
             return refreshAfterChange()
+        case .noted(let message):
+            status = (message, false)
+            return []
+        case .verifiersLoaded(let statuses, let now):
+            return applyVerifiers(statuses, now: now)
+        case .containing(let act, let reason, let startedAt):
+            incidentAct = act
+            incidentReason = reason
+            containment = ContainmentProgress(sequence: act.sequence, kid: act.incident.kid, startedAt: startedAt)
+            incidentRecorded = false
+            status = (act.summary, false)
+            push(.incident)
+            return [.loadVerifiers]
         case .failed(let message):
             status = (message, true)
             return []
@@ -58,8 +71,42 @@ extension ConsoleState {
         case .keys: return [.loadKeys]
         case .audit: return [.loadAudit]
         case .detail: return detail.map { [.loadDetail($0.id)] } ?? []
+        case .services, .incident: return [.loadVerifiers]
         case .inspector, .help: return []
         }
+    }
+
+    /// The registry as loaded: the services view's rows and lag history, and the progress
+    /// of a containment under way (its outcome audited once, when every verifier applied it).
+    private mutating func applyVerifiers(_ statuses: [VerifierStatus], now: Double) -> [ConsoleEffect] {
+        verifiers = statuses.sorted { ($0.record.service, $0.record.instance) < ($1.record.service, $1.record.instance) }
+        serviceCursor = min(serviceCursor, max(0, verifiers.count - 1))
+        var lag: [String: Int] = [:]
+        for status in statuses where status.liveness == .live {
+            lag[status.record.service] = max(lag[status.record.service] ?? 0, Int(status.eventsBehind ?? 0))
+        }
+        for service in Set(lagHistory.keys).union(lag.keys) {
+            var samples = lagHistory[service, default: []]
+            samples.append(lag[service] ?? 0)
+            if samples.count > Self.lagSamples { samples.removeFirst(samples.count - Self.lagSamples) }
+            lagHistory[service] = samples
+        }
+        guard var progress = containment, let act = incidentAct else { return [] }
+        progress.observe(statuses, now: now)
+        containment = progress
+        guard progress.contained, !incidentRecorded else { return [] }
+        incidentRecorded = true
+        return [.recordIncidentOutcome(act.incident, progress, reason: incidentReason)]
+    }
+
+    /// Leaving the incident panel before containment finished records how far it got.
+    private mutating func leaveIncident() -> [ConsoleEffect] {
+        var effects: [ConsoleEffect] = []
+        if let act = incidentAct, let progress = containment, !incidentRecorded {
+            incidentRecorded = true
+            effects.append(.recordIncidentOutcome(act.incident, progress, reason: incidentReason))
+        }
+        return effects + goBack()
     }
 
     /// Reloads the visible window, keeping the selected session selected.
@@ -151,6 +198,15 @@ extension ConsoleState {
             case .confirm(let action, let reason, _):
                 mode = .normal
                 if key == .character("y") || key == .character("Y") { return [.perform(action, reason: reason)] }
+                if case .incident(var incident) = action {
+                    if key == .character("D"), case .user = incident.target {
+                        incident.disableUser = true; return [.perform(.incident(incident), reason: reason)]
+                    }
+                    if key == .character("S"), case .key = incident.target {
+                        incident.revokeKeySessions = true
+                        return [.perform(.incident(incident), reason: reason)]
+                    }
+                }
                 status = ("cancelled", false)
                 return []
             case .inspectInput(let text): return handleInspectInput(key, text)
@@ -186,6 +242,7 @@ extension ConsoleState {
             case .sessions where rows.indices.contains(row): cursor = row
             case .keys where keys.indices.contains(row): keyCursor = row
             case .audit where visibleAudit.indices.contains(row): auditCursor = row
+            case .services where verifiers.indices.contains(row): serviceCursor = row
             default: break
             }
             return []
@@ -232,13 +289,13 @@ extension ConsoleState {
                 return []
             }
             if view == .audit, !auditFilter.isEmpty { auditFilter = ""; return [] }
-            return goBack()
+            return view == .incident ? leaveIncident() : goBack()
         case .quit:
             if view == .sessions {
                 quitRequested = true
                 return []
             }
-            return goBack()
+            return view == .incident ? leaveIncident() : goBack()
         case .filter:
             mode = .filter(view == .audit ? auditFilter : filterText)
             return []
@@ -292,6 +349,22 @@ extension ConsoleState {
                 mode = .reason(.revokeKey(key.kid), "")
             }
             return []
+        case .incident:
+            let incident: Incident
+            switch view {
+            case .sessions:
+                guard let user = selected?.user else { return [] }
+                incident = Incident(.user(user))
+            case .detail:
+                guard let id = detail?.id else { return [] }
+                incident = Incident(.session(id))
+            case .keys:
+                guard keys.indices.contains(keyCursor) else { return [] }
+                incident = Incident(.key(keys[keyCursor].kid))
+            default: return []
+            }
+            mode = .reason(.incident(incident), "")
+            return []
         case .reveal:
             revealed.toggle()
             return []
@@ -323,9 +396,10 @@ extension ConsoleState {
             return []
         case .keys: keyCursor = clamp(keyCursor + delta, keys.count)
         case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
+        case .services: serviceCursor = clamp(serviceCursor + delta, verifiers.count)
         case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
         case .help: helpScroll = max(0, min(helpScroll + delta, bindings.count - 1))
-        case .inspector: break
+        case .inspector, .incident: break
         }
         return []
     }
@@ -401,7 +475,7 @@ extension ConsoleState {
     }
 
     /// Commands `:` understands, for completion.
-    public static let commands = ["sessions", "keys", "audit", "inspect", "theme", "help", "q"]
+    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "theme", "help", "q"]
 
     private mutating func handleCommandInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
         switch key {
@@ -438,6 +512,9 @@ extension ConsoleState {
         case "audit", "a":
             push(.audit)
             return [.loadAudit]
+        case "services", "v":
+            push(.services)
+            return [.loadVerifiers]
         case "inspect", "i":
             push(.inspector)
             mode = .inspectInput("")
@@ -454,7 +531,7 @@ extension ConsoleState {
         case "":
             return []
         default:
-            status = ("unknown command :\(command) (try :sessions :keys :audit :inspect :theme NAME :q)", true)
+            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :theme NAME :q)", true)
             return []
         }
     }

@@ -50,6 +50,20 @@ public struct ConsoleState: Sendable {
     public var auditCursor = 0
     public var auditFilter = ""
 
+    // Services view: each verifier instance, and per service its feed lag (events behind,
+    // the most of its live instances) one sample per load, oldest first.
+    public var verifiers: [VerifierStatus] = []
+    public var serviceCursor = 0
+    public var lagHistory: [String: [Int]] = [:]
+    public static let lagSamples = 120
+
+    // Incident: what was done, and the containment under way (or last finished).
+    public var incidentAct: Administration.IncidentAct?
+    public var incidentReason = ""
+    public var containment: ContainmentProgress?
+    /// The outcome has been written to the audit log.
+    public var incidentRecorded = false
+
     // Inspector.
     public var inspection: TokenInspection?
     public var inspectedToken = ""

@@ -48,6 +48,15 @@ public final class EffectRunner {
             return .auditLoaded(try store.auditEntries(limit: 2000, before: nil))
         case .loadCounts:
             return .countsLoaded(try store.sessionCounts(now: now), try store.activity(now: now, bucket: 60, buckets: 60))
+        case .loadVerifiers:
+            return .verifiersLoaded(try VerifierStatus.all(in: store, now: now), now: now)
+        case .perform(.incident(let incident), let reason):
+            let radius = try BlastRadius.measure(incident, in: store, now: now)
+            let act = try administration.contain(incident, radius: radius, audit: AuditContext(actor: actor, reason: reason, at: now))
+            return .containing(act, reason: reason, startedAt: now)
+        case .recordIncidentOutcome(let incident, let progress, let reason):
+            try administration.recordOutcome(of: incident, progress, audit: AuditContext(actor: actor, reason: reason, at: now))
+            return .noted("audited: \(progress.line)")
         case .prepare(let action, let reason):
             return .confirmReady(action, reason: reason, impact: try impact(of: action, now: now))
         case .perform(let action, let reason):
@@ -87,6 +96,8 @@ public final class EffectRunner {
             if case .revokeKey(let kid) = action { impact.keyIsActive = keys.first { $0.kid == kid }?.state == .active }
         case .retireKey:
             break
+        case .incident(let incident):
+            impact.blastRadius = try BlastRadius.measure(incident, in: store, now: now)
         }
         return impact
     }
@@ -117,6 +128,9 @@ public final class EffectRunner {
         case .revokeKey(let kid):
             try administration.changeKeys(.revoke(kid), audit: audit)
             return "revoked key \(kid.prefix(16))…"
+        case .incident(let incident):
+            // Performed above, where its progress starts; not reached.
+            return "contained \(incident.description)"
         }
     }
 

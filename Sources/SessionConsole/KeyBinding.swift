@@ -5,7 +5,7 @@ import TerminalUI
 /// from them, and read-only mode disables the dangerous ones.
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
-    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort
+    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort, incident
 }
 
 /// One key bound to one action in some views.
@@ -37,7 +37,7 @@ public struct KeyBinding: Sendable {
 
 /// The default keys (DESIGN.md, "The console").
 public enum Keymap {
-    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .help]
+    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .services, .help]
     static let all = Set(ConsoleView.allCases)
 
     public static let defaults: [KeyBinding] = [
@@ -55,7 +55,7 @@ public enum Keymap {
         KeyBinding(
             .character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions],
             hint: true),
-        KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :inspect :theme NAME :q)", views: all, hint: true),
+        KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :services :theme NAME :q)", views: all, hint: true),
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
         KeyBinding(.character("d"), "d", .revoke, "revoke the selected or marked sessions", views: [.sessions, .detail], dangerous: true, hint: true),
@@ -63,6 +63,9 @@ public enum Keymap {
         KeyBinding(.character("r"), "r", .rotateKey, "rotate: activate the next key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(.character("t"), "t", .retireKey, "retire the selected key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(.character("X"), "X", .revokeKey, "revoke the selected (compromised) key", views: [.keys], dangerous: true, hint: true),
+        KeyBinding(
+            .character("!"), "!", .incident, "incident: contain the selected user, the open session or the selected key, and watch every verifier apply it",
+            views: [.sessions, .detail, .keys], dangerous: true, hint: true),
         KeyBinding(.character("R"), "R", .reveal, "reveal or hide the token", views: [.inspector], hint: true),
         KeyBinding(.escape, "Esc", .back, "clear the filter or go back", views: all, hint: true),
         KeyBinding(.character("q"), "q", .quit, "go back; quit from the sessions view", views: all, hint: true),

@@ -73,6 +73,19 @@ public struct VerifierConfiguration: Sendable {
         self.clientCredentials = clientCredentials
     }
 
+    /// A verifier following the auth service at `authServer`: its JWKS, its revocation feed,
+    /// its URL as the issuer, reporting itself as an instance of `service` on every request.
+    public init(
+        authServer: URL, service: String, audience: String?, instance: String? = nil, clientCredentials: ClientCredentials? = nil,
+        stalenessLimit: Double = 30, staleFeedPolicy: StaleFeedPolicy = .failClosed
+    ) {
+        let issuer = authServer.absoluteString.hasSuffix("/") ? String(authServer.absoluteString.dropLast()) : authServer.absoluteString
+        self.init(
+            jwksURL: authServer.appendingPathComponent(".well-known/jwks.json"), revocationFeedURL: authServer.appendingPathComponent("revocations"),
+            issuer: issuer, audience: audience, stalenessLimit: stalenessLimit, staleFeedPolicy: staleFeedPolicy, service: service, instance: instance,
+            clientCredentials: clientCredentials)
+    }
+
     /// The JOSE core's options for these settings.
     var verificationOptions: VerificationOptions {
         VerificationOptions(issuer: issuer, audience: audience, leeway: leeway, algorithms: algorithms, type: type)

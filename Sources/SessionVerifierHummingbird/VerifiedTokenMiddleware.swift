@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SessionCore
 import JOSE
@@ -24,12 +25,26 @@ public struct VerifiedRequestContext: AccessTokenRequestContext {
 /// (the reason code in `error_description`), or 503 when the verifier cannot decide (no
 /// keys yet, or a stale revocation feed under fail-closed).
 public struct VerifiedTokenMiddleware<Context: AccessTokenRequestContext>: RouterMiddleware {
-    private let verifier: TokenVerifier
+    public let verifier: TokenVerifier
     private let realm: String
 
     public init(verifier: TokenVerifier, realm: String = "api") {
         self.verifier = verifier
         self.realm = realm
+    }
+
+    /// A middleware with its own verifier following `authServer` (JWKS, revocation feed,
+    /// issuer), reporting itself as an instance of `service` so the auth service's console
+    /// shows who follows it; the verifier starts at once, in the background.
+    public init(
+        authServer: URL, service: String, audience: String?, instance: String? = nil, clientCredentials: ClientCredentials? = nil,
+        realm: String = "api"
+    ) {
+        let verifier = TokenVerifier(
+            configuration: VerifierConfiguration(
+                authServer: authServer, service: service, audience: audience, instance: instance, clientCredentials: clientCredentials))
+        Task { await verifier.start() }
+        self.init(verifier: verifier, realm: realm)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

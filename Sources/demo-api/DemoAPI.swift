@@ -40,16 +40,13 @@ struct DemoAPI: AsyncParsableCommand {
         }
         var logger = Logger(label: "demo-api")
         logger.logLevel = level
-        let issuer = authServer.hasSuffix("/") ? String(authServer.dropLast()) : authServer
         let secret = ProcessInfo.processInfo.environment["DEMO_API_CLIENT_SECRET"] ?? ""
         let credentials = clientID.map { ClientCredentials(id: $0, secret: secret) }
-        let verifier = TokenVerifier(
-            configuration: VerifierConfiguration(
-                jwksURL: base.appendingPathComponent(".well-known/jwks.json"),
-                revocationFeedURL: base.appendingPathComponent("revocations"),
-                issuer: issuer, audience: audience, leeway: 5, stalenessLimit: staleness, staleFeedPolicy: policy, service: serviceName,
-                instance: instance, clientCredentials: credentials),
-            logger: logger)
+        let configuration = VerifierConfiguration(
+            authServer: base, service: serviceName, audience: audience, instance: instance, clientCredentials: credentials,
+            stalenessLimit: staleness, staleFeedPolicy: policy)
+        let issuer = configuration.issuer ?? authServer
+        let verifier = TokenVerifier(configuration: configuration, logger: logger)
         await verifier.start()
 
         let router = Router(context: VerifiedRequestContext.self)

@@ -2,6 +2,7 @@ import AuthService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JOSE
 import SessionCore
 import Testing
 
@@ -45,6 +46,35 @@ struct VerifierRegistryServiceTests {
             #expect(try await client.execute(uri: "/.well-known/jwks.json", method: .get, headers: wrong).status == .ok)
             #expect(try await Self.eventually { try fixture.store.verifiers().contains { $0.instance == "pod-3" && $0.client == nil } })
         }
+    }
+
+    @Test("the verifier gauges: instances by state, each service's worst lag, live instances holding a revoked key")
+    func gauges() async throws {
+        let fixture = try await ServiceFixture()
+        let now = SystemClock.now()
+        let keys = try fixture.store.signingKeys()
+        let issued = try fixture.store.revocations(after: 0, limit: 10).count
+        try fixture.store.revokeTokenID("jti-1", expiresAt: now + 60, audit: AuditContext(actor: "t", reason: "t", at: now - 3))
+        try fixture.store.revokeTokenID("jti-2", expiresAt: now + 60, audit: AuditContext(actor: "t", reason: "t", at: now - 2))
+        let head = try fixture.store.revocationHead()
+        #expect(head == Int64(issued + 2))
+        for (service, instance, seq, kids, at) in [
+            ("orders", "a", head, keys.map(\.kid), now), ("orders", "b", head - 2, [String](), now), ("billing", "c", head, ["gone"], now),
+            ("legacy", "d", Int64(0), [], now - 600),
+        ] {
+            let report = VerifierReport(service: service, instance: instance, feedSequence: seq, kids: kids, version: "1")!
+            try fixture.store.recordVerifier(VerifierRecord(report, client: nil, address: "x", at: at))
+        }
+        await fixture.service.updateVerifierGauges()
+        let text = fixture.service.metrics.render()
+        #expect(text.contains("sessiond_verifiers{state=\"live\"} 3\n") && text.contains("sessiond_verifiers{state=\"silent\"} 1\n"))
+        #expect(text.contains("sessiond_verifier_lag_events{service=\"orders\"} 2\n") && text.contains("sessiond_verifier_lag_events{service=\"billing\"} 0\n"))
+        #expect(!text.contains("service=\"legacy\""))
+        #expect(text.contains("sessiond_verifiers_holding_revoked_keys 0\n"))
+        // A service that goes away leaves no series behind.
+        _ = try fixture.store.forgetVerifiers(silentSince: now + 1)
+        await fixture.service.updateVerifierGauges()
+        #expect(!fixture.service.metrics.render().contains("service=\"orders\""))
     }
 
     @Test("malformed and oversized reports change nothing and the request is still answered")

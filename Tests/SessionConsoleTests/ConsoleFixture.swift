@@ -64,6 +64,15 @@ final class ConsoleFixture {
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 40 * day, kid: "key-2025-q4"), audit: audit("prepare", now - 40 * day))
         _ = try store.rotateSigningKeys(fresh: try KeyRing.makeRecord(.es256, kek: kek, at: now, kid: "unused"), audit: audit("quarterly", now - 30 * day))
         try store.addSigningKey(try KeyRing.makeRecord(.es256, kek: kek, at: now - 2 * day, kid: "key-2026-q1"), audit: audit("publish next", now - 2 * day))
+        // Verifiers: one verified and current, one that does not follow the feed, one silent.
+        let kids = ["key-2025-q3", "key-2025-q4", "key-2026-q1"]
+        for (service, instance, seq, client, at) in [
+            ("orders", "orders-7f9c:41", Int64?(0), String?("orders-svc"), now - 2), ("billing", "billing-1:7", nil, nil, now - 4),
+            ("legacy", "old-host:99", Int64?(0), nil, now - 600),
+        ] {
+            let report = VerifierReport(service: service, instance: instance, feedSequence: seq, kids: kids, version: "0.5.0")!
+            try store.recordVerifier(VerifierRecord(report, client: client, address: "10.0.0.7", at: at))
+        }
         try store.appendAudit(
             AuditEntry(
                 at: now - 50, actor: "system", action: .refreshReuse, target: "sess-07", reason: "spent refresh token presented again",

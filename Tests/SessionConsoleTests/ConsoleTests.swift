@@ -6,7 +6,9 @@ import TerminalUI
 
 @Suite("Console state machine and screens")
 struct ConsoleTests {
-    @Test("golden screens of every view", arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small", "inspector"])
+    @Test(
+        "golden screens of every view",
+        arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small", "inspector", "services", "incident-confirm", "incident"])
     func goldens(_ view: String) throws {
         let f = try ConsoleFixture(width: view == "small" ? 60 : 100, height: view == "small" ? 20 : 30)
         switch view {
@@ -16,6 +18,11 @@ struct ConsoleTests {
         case "help": f.key(.character("?"))
         case "filter": f.key(.character("/")); f.type("user:bob")
         case "confirm": f.key(.character("d")); f.type("stolen phone"); f.key(.enter)
+        case "services": f.key(.character(":")); f.type("services"); f.key(.enter)
+        case "incident-confirm", "incident":
+            f.key(.character("/")); f.type("user:bob.smith"); f.key(.enter)
+            f.key(.character("!")); f.type("phished"); f.key(.enter)
+            if view == "incident" { f.key(.character("y")) }
         case "inspector":
             // RFC 7515 A.3: a fixed token, so the redacted form and the verdict are stable.
             f.app.dispatch(
@@ -258,5 +265,76 @@ struct ConsoleTests {
             #expect(error.line == 2 && error.description.hasPrefix("bad.theme:2:"))
         }
         #expect(Theme.fallback.monochrome[.revoked].foreground == .default)
+    }
+}
+
+/// Incident mode in the console: `/user Enter ! reason Enter y` contains the user, the
+/// panel follows every verifier, and the outcome is audited once containment is reached.
+@Suite("Console incident mode")
+struct ConsoleIncidentTests {
+    static func report(_ f: ConsoleFixture, _ service: String, _ instance: String, seq: Int64?, client: String? = nil, at: Double) throws {
+        let report = VerifierReport(service: service, instance: instance, feedSequence: seq, kids: ["key-2025-q4"], version: "0.5.0")!
+        #expect(try f.store.recordVerifier(VerifierRecord(report, client: client, address: "10.0.0.7", at: at)))
+    }
+
+    @Test("a user in five keystrokes plus the name and the reason; contained when every live verifier applied it")
+    func user() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("/")); f.type("user:bob.smith"); f.key(.enter)
+        f.key(.character("!")); f.type("phished"); f.key(.enter)
+        guard case .confirm(.incident(let incident), let reason, let summary) = f.app.state.mode else {
+            Issue.record("no confirmation: \(f.app.state.mode)")
+            return
+        }
+        #expect(incident == Incident(.user("bob.smith")) && reason == "phished")
+        #expect(summary.contains("CONTAIN user bob.smith") && summary.contains("must react: 2 instances of billing, orders"))
+        f.key(.character("D"))  // contain, and disable the account
+        #expect(f.app.state.view == .incident)
+        let act = try #require(f.app.state.incidentAct)
+        #expect(act.incident.disableUser && act.revokedSessions == 2)
+        #expect(try f.store.sessions(SessionQuery(user: "bob.smith", state: .active), now: ConsoleFixture.now).isEmpty)
+        let progress = try #require(f.app.state.containment)
+        #expect(progress.counted.count == 2 && progress.applied == 0 && !progress.contained)
+        #expect(progress.instances.first { $0.service == "legacy" }?.state == .silent)
+
+        // orders applies; billing (no feed) still waits; then billing follows the feed too.
+        try Self.report(f, "orders", "orders-7f9c:41", seq: act.sequence, client: "orders-svc", at: ConsoleFixture.now + 0.25)
+        f.app.dispatch(.tick(now: ConsoleFixture.now + 1))
+        #expect(f.app.state.containment?.applied == 1 && f.app.state.containment?.contained == false)
+        #expect(try !f.store.auditEntries(limit: 50, before: nil).contains { $0.action == .incidentOutcome })
+        try Self.report(f, "billing", "billing-1:7", seq: act.sequence, at: ConsoleFixture.now + 0.5)
+        f.app.dispatch(.tick(now: ConsoleFixture.now + 2))
+        #expect(f.app.state.containment?.contained == true)
+        #expect(f.screen().contains(" contained: 2 of 2 instances, 500 ms (as reported by the verifiers); silent, not counted: legacy/"))
+        #expect(f.app.state.containment?.line.hasSuffix("silent, not counted: legacy/old-host:99") == true)
+        let outcomes = try f.store.auditEntries(limit: 50, before: nil).filter { $0.action == .incidentOutcome }
+        #expect(outcomes.count == 1 && outcomes.first?.detail.hasPrefix("contained: 2 of 2") == true && outcomes.first?.reason == "phished")
+        #expect(try f.store.auditEntries(limit: 50, before: nil).contains { $0.action == .incident && $0.target == "user bob.smith" })
+        // Leaving after it was recorded writes nothing more.
+        f.key(.escape)
+        #expect(try f.store.auditEntries(limit: 50, before: nil).filter { $0.action == .incidentOutcome }.count == 1)
+    }
+
+    @Test("a key from the keys view: revoked, the next key signs; leaving early audits how far it got")
+    func key() throws {
+        let f = try ConsoleFixture()
+        f.key(.character(":")); f.type("keys"); f.key(.enter)
+        let active = try #require(f.app.state.keys.firstIndex { $0.state == .active })
+        for _ in 0..<active { f.key(.character("j")) }
+        f.key(.character("!")); f.type("key leaked"); f.key(.enter)
+        f.key(.character("y"))
+        let act = try #require(f.app.state.incidentAct)
+        #expect(act.incident == Incident(.key("key-2025-q4")) && act.newActiveKid == "key-2026-q1")
+        #expect(try f.store.signingKeys().first { $0.kid == "key-2025-q4" }?.state == .revoked)
+        f.key(.escape)
+        let outcome = try #require(try f.store.auditEntries(limit: 50, before: nil).first { $0.action == .incidentOutcome })
+        #expect(outcome.detail.hasPrefix("not contained: 0 of 2 instances applied"))
+    }
+
+    @Test("read-only consoles offer no incident")
+    func readOnly() throws {
+        let f = try ConsoleFixture(readOnly: true)
+        f.key(.character("!"))
+        #expect(f.app.state.mode == .normal && f.app.state.status?.error == true)
     }
 }

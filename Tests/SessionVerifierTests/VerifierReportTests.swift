@@ -61,6 +61,15 @@ struct VerifierReportTests {
         #expect(!"\(ClientCredentials(id: "orders-svc", secret: "s3cret"))".contains("s3cret"))
     }
 
+    @Test("following an auth server: its JWKS, feed and issuer, and the service always named")
+    func followingAuthServer() {
+        let configuration = VerifierConfiguration(authServer: URL(string: "https://auth.test/")!, service: "orders", audience: "api")
+        #expect(configuration.jwksURL.absoluteString == "https://auth.test/.well-known/jwks.json")
+        #expect(configuration.revocationFeedURL?.absoluteString == "https://auth.test/revocations")
+        #expect(configuration.issuer == "https://auth.test" && configuration.audience == "api" && configuration.service == "orders")
+        #expect(configuration.instance == "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
     @Test("without a service name nothing is reported")
     func silent() async throws {
         let fixture = try VerifierFixture()

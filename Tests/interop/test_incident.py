@@ -116,3 +116,33 @@ def test_an_incident_on_nothing_exits_1_and_writes_nothing(service):
         assert out.err.startswith("error: no "), out.err
     assert audit(service) == before
     assert incident(service, "user", "alice", "--wait", "-1").code == 64
+
+
+def test_console_services_view_and_incident_flow_under_tmux(service, tmp_path):
+    """The real console against a live sessiond and two demo-api verifiers: `:services`
+    lists them; `/user:alice Enter ! reason Enter y` contains alice and the panel says so."""
+    from test_console_tmux import Console
+
+    apis = verifiers(service, ["tmux-a", "tmux-b"])
+    token = service.login("alice")["access_token"]
+    console = Console(tmp_path, "--db", service.db, "--actor", "oncall")
+    try:
+        console.wait_for("sessions ·")
+        console.keys(":"); console.type("services"); console.keys("Enter")
+        screen = console.wait_for("tmux-b")
+        assert "tmux-a" in screen and "demo-api" in screen and "up to date" in screen
+        assert "feed lag per service" in screen
+        console.keys("Escape")
+        console.keys("/"); console.type("user:alice"); console.keys("Enter")
+        console.keys("!"); console.type("stolen laptop"); console.keys("Enter")
+        screen = console.wait_for("CONTAIN user alice?")
+        assert "must react: 2 instances of demo-api" in screen
+        console.keys("y")
+        screen = console.wait_for("contained: 2 of 2 instances,", timeout=10)
+        assert "INCIDENT · user alice · reason: stolen laptop" in screen and "applied" in screen
+        assert all(status(api, token) == 401 for api in apis.values())
+        console.keys("q"); console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    assert any(e["action"] == "incident.outcome" and e["actor"] == "oncall" for e in audit(service))

@@ -134,7 +134,7 @@ public struct ContainmentProgress: Sendable, Equatable {
     public var json: JSONObject {
         var object = JSONObject([
             "contained": .bool(contained), "applied": .number(JSONNumber(applied)), "counted": .number(JSONNumber(counted.count)),
-            "sequence": .number(JSONNumber(Int(sequence))), "line": .string(line),
+            "sequence": .number(JSONNumber(Int(sequence))), "line": .string(line), "started_at": .number(JSONNumber(startedAt)),
             "instances": .array(
                 instances.map { instance in
                     var row = JSONObject([
