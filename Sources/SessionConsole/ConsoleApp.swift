@@ -10,6 +10,8 @@ public final class ConsoleApp {
     private var theme: Theme
     private let monochrome: Bool
     private let clock: () -> Double
+    /// Progress of an effect still running, drawn over the status line.
+    private var progress: String?
 
     public init(
         state: ConsoleState, backend: any TerminalBackend, runner: EffectRunner, theme: Theme,
@@ -21,11 +23,17 @@ public final class ConsoleApp {
         self.theme = monochrome ? theme.monochrome : theme
         self.monochrome = monochrome
         self.clock = clock
+        runner.onProgress = { [weak self] text in
+            guard let self else { return }
+            self.progress = text
+            self.draw()
+        }
     }
 
     /// Applies an event and runs every effect it causes, to quiescence.
     public func dispatch(_ event: ConsoleEvent) {
         var queue = state.handle(event)
+        defer { progress = nil }
         while !queue.isEmpty {
             let answer = runner.run(queue.removeFirst())
             if case .themeChanged(let loaded) = answer { theme = monochrome ? loaded.monochrome : loaded }
@@ -35,7 +43,11 @@ public final class ConsoleApp {
 
     /// Draws the current state.
     public func draw() {
-        backend.draw(ConsoleRenderer(theme: theme).render(state))
+        guard let progress else { return backend.draw(ConsoleRenderer(theme: theme).render(state)) }
+        var shown = state
+        shown.mode = .normal
+        shown.status = (progress, false)
+        backend.draw(ConsoleRenderer(theme: theme).render(shown))
     }
 
     /// Runs until the user quits. `maxIdleTicks` stops a headless run that has no more input.

@@ -32,6 +32,8 @@ public enum ConsoleEffect: Sendable, Equatable {
     case loadAudit
     case loadCounts
     case loadVerifiers
+    /// Write every session the query matches to a file (format by its extension).
+    case export(SessionQuery, path: String)
     /// Append the incident's outcome to the audit log.
     case recordIncidentOutcome(Incident, ContainmentProgress, reason: String)
     case prepare(PendingAction, reason: String)

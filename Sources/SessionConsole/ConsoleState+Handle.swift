@@ -475,7 +475,7 @@ extension ConsoleState {
     }
 
     /// Commands `:` understands, for completion.
-    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "theme", "help", "q"]
+    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "export", "theme", "help", "q"]
 
     private mutating func handleCommandInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
         switch key {
@@ -485,7 +485,7 @@ extension ConsoleState {
         case .tab:
             let matches = Self.commands.filter { $0.hasPrefix(text) }
             if matches.count == 1 {
-                mode = .command(matches[0] + (matches[0] == "theme" ? " " : ""))
+                mode = .command(matches[0] + (matches[0] == "theme" || matches[0] == "export" ? " " : ""))
             } else if !matches.isEmpty {
                 status = (matches.map { ":" + $0 }.joined(separator: "  "), false)
             }
@@ -522,6 +522,12 @@ extension ConsoleState {
         case "help", "h":
             push(.help)
             return []
+        case "export":
+            guard parts.count == 2 else { status = ("usage: :export FILE.csv|FILE.json|FILE.ndjson (everything the filter matches)", true); return [] }
+            guard view == .sessions else { status = (":export writes the sessions the filter matches: use it in the sessions view", true); return [] }
+            var query = filterQuery
+            query.limit = SessionExport.pageSize
+            return [.export(query, path: parts[1].trimmingCharacters(in: .whitespaces))]
         case "theme":
             guard parts.count == 2 else { status = ("usage: :theme NAME", true); return [] }
             return [.setTheme(parts[1])]
@@ -531,7 +537,7 @@ extension ConsoleState {
         case "":
             return []
         default:
-            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :theme NAME :q)", true)
+            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :export FILE :theme NAME :q)", true)
             return []
         }
     }

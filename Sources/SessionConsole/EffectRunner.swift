@@ -11,6 +11,9 @@ public final class EffectRunner {
     let environment: [String: String]
     let themesFolder: String
     let clock: () -> Double
+    /// Told how long work is going ("exporting: 12000 sessions"), so the console can show it
+    /// while the effect runs.
+    public var onProgress: ((String) -> Void)?
 
     public init(
         store: any SessionStore, storePath: String, actor: String, environment: [String: String],
@@ -48,6 +51,15 @@ public final class EffectRunner {
             return .auditLoaded(try store.auditEntries(limit: 2000, before: nil))
         case .loadCounts:
             return .countsLoaded(try store.sessionCounts(now: now), try store.activity(now: now, bucket: 60, buckets: 60))
+        case .export(let query, let path):
+            guard let format = SessionExport.Format(path: path) else { return .failed("export: the file must end in .csv, .json or .ndjson") }
+            let file = try AtomicFile(path: path)
+            let progress = onProgress
+            let count = try SessionExport.run(query, in: store, now: now, format: format, write: file.write) { done in
+                progress?("exporting: \(done) sessions…")
+            }
+            try file.commit()
+            return .noted("exported \(count) session\(count == 1 ? "" : "s") to \(path) (\(format.rawValue), public fields only)")
         case .loadVerifiers:
             return .verifiersLoaded(try VerifierStatus.all(in: store, now: now), now: now)
         case .perform(.incident(let incident), let reason):

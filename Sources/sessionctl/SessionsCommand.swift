@@ -15,9 +15,16 @@ struct SessionsCommand: ParsableCommand {
 
 extension SessionState: ExpressibleByArgument {}
 
-/// `sessionctl sessions list [--user U] [--state S] [--limit N] [--json] --db P`
+/// `sessionctl sessions list [--user U] [--state S] [--limit N | --all] [--json | --format F] [--output FILE] --db P`
 struct SessionsList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List sessions, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List sessions, newest first.",
+        discussion: """
+            --format csv|json|ndjson streams every matching session (with --all, not just --limit) \
+            in pages, public fields only, control characters stripped, CSV cells that a spreadsheet \
+            would run as formulas neutralised; --output FILE writes it under a temporary name and \
+            renames it into place when complete, with progress on stderr.
+            """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this user's sessions.") var user: String?
@@ -25,17 +32,28 @@ struct SessionsList: ParsableCommand {
     @Option(help: "Only addresses starting with this prefix.") var ip: String?
     @Option(help: "Only this client.") var client: String?
     @Option(help: "At most this many rows.") var limit: Int = 50
+    @Flag(help: "Every matching row (with --format csv, json or ndjson).") var all = false
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: "table, csv, json or ndjson.") var format: String = "table"
+    @Option(help: "Write the csv, json or ndjson to this file (atomically) instead of stdout.") var output: String?
 
     func validate() throws {
         guard state == "all" || SessionState(rawValue: state) != nil else { throw ValidationError("--state must be active, revoked, expired or all") }
         guard (1...1_000_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000000") }
+        guard format == "table" || SessionExport.Format(rawValue: format) != nil else { throw ValidationError("--format must be table, csv, json or ndjson") }
+        if all || output != nil, SessionExport.Format(rawValue: format) == nil { throw ValidationError("--all and --output need --format csv, json or ndjson") }
+        if json, format != "table" { throw ValidationError("--json and --format are exclusive") }
     }
 
     func run() throws {
         let db = try store.open()
         let now = SystemClock.now()
-        let query = SessionQuery(user: user, ipPrefix: ip, client: client, state: SessionState(rawValue: state), limit: limit)
+        var query = SessionQuery(user: user, ipPrefix: ip, client: client, state: SessionState(rawValue: state), limit: limit)
+        if let exportFormat = SessionExport.Format(rawValue: format) {
+            query.limit = SessionExport.pageSize
+            try export(query, from: db, now: now, format: exportFormat)
+            return
+        }
         let sessions = try withStore { try db.sessions(query, now: now) }
         if json {
             printJSONArray(sessions.map { $0.json(now: now) })
@@ -49,6 +67,40 @@ struct SessionsList: ParsableCommand {
             ])
         }
         table.lines().forEach(printOut)
+    }
+}
+
+extension SessionsList {
+    /// Streams the match to stdout, or to `--output` atomically with progress on stderr.
+    private func export(_ query: SessionQuery, from db: any SessionStore, now: Double, format: SessionExport.Format) throws {
+        let cap = all ? Int.max : limit
+        guard let output else {
+            try withStore {
+                try SessionExport.run(query, in: db, now: now, format: format, cap: cap) { (text: String) throws(StoreError) in
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }
+            }
+            return
+        }
+        let file = try withStore { try AtomicFile(path: output) }
+        // The bar's total when the store can tell it cheaply (no filter but the state); else
+        // a running count.
+        let counts = try withStore { try db.sessionCounts(now: now) }
+        let unfiltered = user == nil && ip == nil && client == nil
+        let total: Int? = !unfiltered ? nil : query.state == nil ? counts.total : query.state == .active ? counts.active : nil
+        let reporter = ProgressReporter()
+        let count = try withStore {
+            try SessionExport.run(query, in: db, now: now, format: format, cap: cap, write: file.write) { done in
+                if let total {
+                    reporter.report("exporting", done: done, total: min(max(total, done), cap))
+                } else {
+                    reporter.report("exporting", done: done, total: done)
+                }
+            }
+        }
+        try withStore { try file.commit() }
+        reporter.finish()
+        printError("exported \(count) session\(count == 1 ? "" : "s") to \(output)")
     }
 }
 

@@ -338,3 +338,26 @@ struct ConsoleIncidentTests {
         #expect(f.app.state.mode == .normal && f.app.state.status?.error == true)
     }
 }
+
+/// `:export FILE` writes everything the current filter matches, not just the visible page.
+@Suite("Console export")
+struct ConsoleExportTests {
+    @Test(":export FILE.csv writes every filtered session; a bad extension is refused with nothing written")
+    func export() throws {
+        let f = try ConsoleFixture(width: 100, height: 24)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("console-export-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        f.key(.character("/")); f.type("user:bob.smith"); f.key(.enter)
+        f.key(.character(":")); f.type("export \(folder)/bob.csv"); f.key(.enter)
+        #expect(f.app.state.status?.text.hasPrefix("exported 3 sessions to \(folder)/bob.csv") == true)
+        let lines = try String(contentsOfFile: folder + "/bob.csv", encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 4 && lines.dropFirst().allSatisfy { $0.contains(",bob.smith,") })
+        f.key(.escape)
+        f.key(.character(":")); f.type("export \(folder)/all.txt"); f.key(.enter)
+        #expect(f.app.state.status?.error == true && f.app.state.status?.text.contains(".csv, .json or .ndjson") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/all.txt"))
+        f.key(.character(":")); f.type("export \(folder)/all.ndjson"); f.key(.enter)
+        #expect(try String(contentsOfFile: folder + "/all.ndjson", encoding: .utf8).split(separator: "\n").count == 12)
+    }
+}

@@ -274,3 +274,35 @@ def test_synchronous_full_option(tmp_path, sessionctl):
     path = str(tmp_path / "f.sqlite")
     assert sessionctl("keys", "rotate", "--reason", "x", "--synchronous", "full", "--db", path).code == 0
     assert sessionctl("keys", "list", "--synchronous", "bogus", "--db", path).code == 64
+
+
+def test_export_every_match_as_csv_json_and_ndjson(store, sessionctl, tmp_path):
+    """`sessions list --format csv|json|ndjson --all` streams every match past --limit; read
+    back with Python's csv and json modules; --output is written whole or not at all."""
+    import csv
+    import io
+
+    everything = json.loads(sessionctl("sessions", "list", "--db", store, "--json", "--limit", "100000").out)
+    out = sessionctl("sessions", "list", "--db", store, "--format", "csv", "--all")
+    assert out.code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out.out, newline="")))
+    assert [r["id"] for r in rows] == [s["id"] for s in everything] and len(rows) > 50
+    assert list(rows[0].keys())[:3] == ["id", "user", "state"]
+    assert all(not any(c in v for c in "\x1b\x07") for r in rows for v in r.values())
+
+    active = [s["id"] for s in everything if s["state"] == "active"]
+    nd = sessionctl("sessions", "list", "--db", store, "--format", "ndjson", "--all", "--state", "active")
+    assert [json.loads(line)["id"] for line in nd.out.splitlines()] == active
+    capped = json.loads(sessionctl("sessions", "list", "--db", store, "--format", "json", "--limit", "7").out)
+    assert [s["id"] for s in capped] == [s["id"] for s in everything[:7]]
+
+    target = tmp_path / "export.csv"
+    done = sessionctl("sessions", "list", "--db", store, "--format", "csv", "--all", "--output", str(target))
+    assert done.code == 0 and done.out == "" and f"exported {len(everything)} sessions to {target}" in done.err
+    assert target.read_bytes().count(b"\r\n") == len(everything) + 1
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+    bad = sessionctl("sessions", "list", "--db", store, "--format", "xml")
+    assert bad.code == 64 and "--format must be table, csv, json or ndjson" in bad.err
+    missing = sessionctl("sessions", "list", "--db", store, "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"))
+    assert missing.code == 64 and missing.err.strip().startswith("error: cannot write") and len(missing.err.strip().splitlines()) == 1
