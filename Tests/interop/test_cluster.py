@@ -237,8 +237,12 @@ def test_the_database_going_away_gives_503_and_service_resumes_by_itself(cluster
                 failures.append(str(error))
             i += 1
 
-    # Three clients for one user: below its five slots even if the outage left one unsettled.
-    workers = [threading.Thread(target=traffic) for _ in range(3)]
+    # Two clients for one user. An attempt in flight when the database stops stays pending on
+    # its instance until that instance's next tick after the restart settles it, so right after
+    # the restart a user can hold 2 pending + 2 new attempts: still below the five slots. (Three
+    # clients can reach 3 + 3 and be refused with 429 for that moment, which is the throttle
+    # working as designed, not an outage error.)
+    workers = [threading.Thread(target=traffic) for _ in range(2)]
     for w in workers:
         w.start()
     time.sleep(1)
