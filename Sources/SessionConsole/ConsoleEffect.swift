@@ -32,6 +32,8 @@ public enum ConsoleEffect: Sendable, Equatable {
     case loadAudit
     case loadCounts
     case loadVerifiers
+    /// Write the saved views to their file.
+    case saveViews([SavedView], path: String, saved: String)
     /// Write every session the query matches to a file (format by its extension).
     case export(SessionQuery, path: String)
     /// Append the incident's outcome to the audit log.

@@ -475,7 +475,7 @@ extension ConsoleState {
     }
 
     /// Commands `:` understands, for completion.
-    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "export", "theme", "help", "q"]
+    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "export", "save", "view", "theme", "help", "q"]
 
     private mutating func handleCommandInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
         switch key {
@@ -483,9 +483,20 @@ extension ConsoleState {
             mode = .normal
             return []
         case .tab:
+            if text.hasPrefix("view ") {
+                // Complete a saved view's name.
+                let typed = String(text.dropFirst(5))
+                let names = savedViews.map(\.name).filter { $0.hasPrefix(typed) }
+                if names.count == 1 {
+                    mode = .command("view " + names[0])
+                } else {
+                    status = (names.isEmpty ? "no saved view starts with \"\(typed)\"" : names.joined(separator: "  "), names.isEmpty)
+                }
+                return []
+            }
             let matches = Self.commands.filter { $0.hasPrefix(text) }
             if matches.count == 1 {
-                mode = .command(matches[0] + (matches[0] == "theme" || matches[0] == "export" ? " " : ""))
+                mode = .command(matches[0] + (["theme", "export", "save", "view"].contains(matches[0]) ? " " : ""))
             } else if !matches.isEmpty {
                 status = (matches.map { ":" + $0 }.joined(separator: "  "), false)
             }
@@ -522,6 +533,28 @@ extension ConsoleState {
         case "help", "h":
             push(.help)
             return []
+        case "save":
+            let name = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            guard SavedViews.isValidName(name) else { status = ("usage: :save NAME (letters, digits, - _ .; up to 32)", true); return [] }
+            guard let viewsPath else { status = ("saving views is off: no views file", true); return [] }
+            savedViews.removeAll { $0.name == name }
+            savedViews.append(SavedView(name: name, sort: sort, filter: filterText))
+            return [.saveViews(savedViews, path: viewsPath, saved: name)]
+        case "view":
+            let name = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            guard let saved = savedViews.first(where: { $0.name == name }) else {
+                let known = savedViews.map(\.name).joined(separator: " ")
+                status = (
+                    name.isEmpty ? "usage: :view NAME (Tab completes)" : "no view \(name)" + (known.isEmpty ? "; :save NAME saves one" : " (saved: \(known))"),
+                    true
+                )
+                return []
+            }
+            previousViews.removeAll()
+            view = .sessions
+            sort = saved.sort
+            status = ("view \(saved.name): \(saved.filter.isEmpty ? "no filter" : saved.filter), sorted by \(saved.sort.rawValue)", false)
+            return setFilter(saved.filter) + [.loadCounts]
         case "export":
             guard parts.count == 2 else { status = ("usage: :export FILE.csv|FILE.json|FILE.ndjson (everything the filter matches)", true); return [] }
             guard view == .sessions else { status = (":export writes the sessions the filter matches: use it in the sessions view", true); return [] }
@@ -537,7 +570,7 @@ extension ConsoleState {
         case "":
             return []
         default:
-            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :export FILE :theme NAME :q)", true)
+            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :export FILE :save NAME :view NAME :theme NAME :q)", true)
             return []
         }
     }

@@ -69,6 +69,10 @@ public struct ConsoleState: Sendable {
     public var inspectedToken = ""
     public var revealed = false
 
+    // Saved views, and the file `:save` writes them to (nil: saving is off).
+    public var savedViews: [SavedView] = []
+    public var viewsPath: String?
+
     // Help.
     public var helpScroll = 0
 

@@ -1,3 +1,4 @@
+import Foundation
 import SessionCore
 import JOSE
 import TerminalUI
@@ -51,6 +52,13 @@ public final class EffectRunner {
             return .auditLoaded(try store.auditEntries(limit: 2000, before: nil))
         case .loadCounts:
             return .countsLoaded(try store.sessionCounts(now: now), try store.activity(now: now, bucket: 60, buckets: 60))
+        case .saveViews(let views, let path, let saved):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            let file = try AtomicFile(path: path)
+            try file.write(SavedViews.render(views))
+            try file.commit()
+            return .noted("saved view \(saved) in \(path)")
         case .export(let query, let path):
             guard let format = SessionExport.Format(path: path) else { return .failed("export: the file must end in .csv, .json or .ndjson") }
             let file = try AtomicFile(path: path)

@@ -18,6 +18,18 @@ struct ConsoleCommand: ParsableCommand {
     @Flag(help: "Browse only: revoking and key changes are disabled.") var readOnly = false
     @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
     @Option(help: ArgumentHelp("Key overrides, one `action = key` per line (see `?` in the console for actions).", valueName: "FILE")) var keymap: String?
+    @Option(
+        help: ArgumentHelp(
+            "Saved views (:save NAME, :view NAME), one `NAME sort=SORT filter=…` per line (default: $XDG_CONFIG_HOME/sessionctl/views).", valueName: "FILE"))
+    var config: String?
+
+    /// `--config`, else `$XDG_CONFIG_HOME/sessionctl/views`, else `~/.config/sessionctl/views`.
+    static func viewsPath(_ config: String?, environment: [String: String]) -> String? {
+        if let config { return config }
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/sessionctl/views" }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.config/sessionctl/views"
+    }
 
     /// `themes/` beside the working directory, else beside the executable's package.
     static func themesFolder() -> String {
@@ -50,8 +62,17 @@ struct ConsoleCommand: ParsableCommand {
                 throw usageError("\(keymap): \(error)")
             }
         }
-        let db = try store.open()
         let environment = ProcessInfo.processInfo.environment
+        let viewsPath = Self.viewsPath(config, environment: environment)
+        var savedViews: [SavedView] = []
+        if let viewsPath, FileManager.default.fileExists(atPath: viewsPath) {
+            do {
+                savedViews = try SavedViews.parse(try CommandInput.file(viewsPath, what: "views file"))
+            } catch let error as SavedViews.ParseError {
+                throw usageError("views file \(viewsPath): \(error)")
+            }
+        }
+        let db = try store.open()
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size
@@ -59,6 +80,8 @@ struct ConsoleCommand: ParsableCommand {
             width: size.width, height: size.height, now: SystemClock.now(), readOnly: readOnly || !db.canWrite,
             storeName: storeDisplayName(store.resolvedPath), themeName: theme)
         state.bindings = bindings
+        state.savedViews = savedViews
+        state.viewsPath = viewsPath
         let runner = EffectRunner(
             store: db, storePath: store.resolvedPath, actor: actor ?? defaultActor(), environment: environment,
             themesFolder: folder, clock: SystemClock.now)

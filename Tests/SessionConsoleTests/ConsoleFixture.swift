@@ -14,10 +14,11 @@ final class ConsoleFixture {
     let app: ConsoleApp
     let kek = try! KeyEncryptionKey.load(environment: ["SESSION_KEK": String(repeating: "ab", count: 32)], storePath: "/nonexistent/x", create: false).key
 
-    init(width: Int = 100, height: Int = 30, readOnly: Bool = false) throws {
+    init(width: Int = 100, height: Int = 30, readOnly: Bool = false, viewsPath: String? = nil) throws {
         backend = HeadlessBackend(width: width, height: height)
         try Self.fill(store, kek: kek)
-        let state = ConsoleState(width: width, height: height, now: Self.now, readOnly: readOnly, storeName: "test.sqlite", themeName: "monochrome")
+        var state = ConsoleState(width: width, height: height, now: Self.now, readOnly: readOnly, storeName: "test.sqlite", themeName: "monochrome")
+        state.viewsPath = viewsPath
         let runner = EffectRunner(
             store: store, storePath: "/nonexistent/x", actor: "tester",
             environment: ["SESSION_KEK": String(repeating: "ab", count: 32)], themesFolder: Self.themesFolder, clock: { Self.now })

@@ -361,3 +361,57 @@ struct ConsoleExportTests {
         #expect(try String(contentsOfFile: folder + "/all.ndjson", encoding: .utf8).split(separator: "\n").count == 12)
     }
 }
+
+/// Saved views: `:save NAME` writes the filter and sort to the views file, `:view NAME`
+/// (Tab completes) restores them; a broken line is refused with its number.
+@Suite("Console saved views")
+struct ConsoleSavedViewTests {
+    @Test("the file format, in table form: text → views, or the line and reason it is refused")
+    func parse() throws {
+        let views = try SavedViews.parse(
+            "# comment\n\nbob sort=last_used filter=user:bob.smith state:active\nall\nbob filter=user:bob\nips sort=ip filter= ip:203.0.113. \n")
+        #expect(
+            views == [
+                SavedView(name: "all", sort: .created, filter: ""), SavedView(name: "bob", sort: .created, filter: "user:bob"),
+                SavedView(name: "ips", sort: .ip, filter: "ip:203.0.113."),
+            ])
+        #expect(try SavedViews.parse(SavedViews.render(views)) == views)
+        let broken: [(String, String)] = [
+            ("ok filter=x\nb@d filter=x", "line 2: \"b@d\" is not a view name (letters, digits, - _ .)"),
+            ("v sort=sideways", "line 1: unknown sort \"sideways\" (created, last_used, user, ip, client, user_agent, expires, state)"),
+            ("v colour=red filter=x", "line 1: expected sort=… or filter=…, found \"colour=red\""),
+        ]
+        for (text, message) in broken {
+            #expect(throws: SavedViews.ParseError.self) { try SavedViews.parse(text) }
+            do { _ = try SavedViews.parse(text) } catch { #expect(error.description == message) }
+        }
+    }
+
+    @Test(":save writes the current filter and sort; :view restores them, with Tab completion")
+    func saveAndRestore() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("views-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let f = try ConsoleFixture(viewsPath: folder + "/sessionctl/views")
+        let app = f.app
+        func key(_ k: Key) { f.key(k) }
+        func type(_ text: String) { f.type(text) }
+        key(.character("/")); type("user:bob.smith"); key(.enter)
+        key(.character("s"))
+        key(.character(":")); type("save bobs"); key(.enter)
+        #expect(app.state.status?.text == "saved view bobs in \(folder)/sessionctl/views")
+        #expect(
+            try SavedViews.parse(String(contentsOfFile: folder + "/sessionctl/views", encoding: .utf8)) == [
+                SavedView(name: "bobs", sort: .lastUsed, filter: "user:bob.smith")
+            ])
+        key(.escape)
+        #expect(app.state.filterText.isEmpty)
+        key(.character(":")); type("view b"); key(.tab)
+        #expect(app.state.mode == .command("view bobs"))
+        key(.enter)
+        #expect(app.state.filterText == "user:bob.smith" && app.state.sort == .lastUsed && app.state.rows.allSatisfy { $0.user == "bob.smith" })
+        key(.character(":")); type("view nope"); key(.enter)
+        #expect(app.state.status?.error == true && app.state.status?.text == "no view nope (saved: bobs)")
+        key(.character(":")); type("save no/slash"); key(.enter)
+        #expect(app.state.status?.error == true)
+    }
+}
