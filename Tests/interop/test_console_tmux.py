@@ -184,3 +184,16 @@ def test_sigterm_restores_the_terminal(tmp_path, sessionctl, store):
     assert result.startswith("EXIT:143")  # died of SIGTERM, after restoring the terminal
     modes = result.split()
     assert "icanon" in modes and "echo" in modes
+
+
+def test_a_broken_views_file_stops_the_console_with_its_line(tmp_path, store):
+    views = tmp_path / "views"
+    views.write_text("# mine\nok sort=ip filter=ip:203.0.113.\nbad sort=sideways\n")
+    console = Console(tmp_path, "--db", store, "--config", str(views))
+    try:
+        result = console.finish()
+        assert result.startswith("EXIT:64"), result
+        screen = console.screen()
+        assert f"error: views file {views}: line 3: unknown sort \"sideways\"" in screen.replace("\n", ""), screen
+    finally:
+        console.close()
