@@ -75,6 +75,10 @@ public struct ConsoleRenderer {
             if let status = state.status { buffer.put(" " + status.text, x: 0, y: promptY, style: status.error ? theme[.error] : theme[.status]) }
         case .filter(let text):
             Prompt.draw("/", text, y: promptY, width: state.width, theme: theme, into: &buffer)
+            if let note = state.filterNote {
+                let x = min(state.width - 20, DisplayWidth.of(text) + 4)
+                buffer.put("  " + note.text, x: x, y: promptY, style: note.error ? theme[.error] : theme[.muted], maxWidth: state.width - x)
+            }
         case .command(let text):
             Prompt.draw(":", text, y: promptY, width: state.width, theme: theme, into: &buffer)
             let matches = ConsoleState.commands.filter { $0.hasPrefix(text) && $0 != text }

@@ -398,7 +398,7 @@ extension ConsoleState {
         case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
         case .services: serviceCursor = clamp(serviceCursor + delta, verifiers.count)
         case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
-        case .help: helpScroll = max(0, min(helpScroll + delta, bindings.count - 1))
+        case .help: helpScroll = max(0, min(helpScroll + delta, HelpScreen.lines(self).count - 1))
         case .inspector, .incident: break
         }
         return []
@@ -454,6 +454,23 @@ extension ConsoleState {
         }
         filterText = text
         if case .filter = mode { mode = .filter(text) }
+        let parsed: SessionFilter
+        do {
+            parsed = try SessionFilter.parse(text)
+        } catch {
+            // Keep the rows of the last filter that parsed; say where this one is wrong.
+            filterNote = ("\(error.message) at column \(error.column)", true)
+            if mode == .normal {
+                status = (
+                    "filter: \(error.message) at column \(error.column); still showing \(filterInForce.isEmpty ? "every session" : "\"\(filterInForce)\"")",
+                    true
+                )
+            }
+            return []
+        }
+        filter = parsed
+        filterInForce = text
+        filterNote = parsed.scanNote.map { ($0, false) }
         atNewest = true
         marks.removeAll()
         return [.loadSessions(filterQuery, .replace(selectID: nil, cursor: 0))]

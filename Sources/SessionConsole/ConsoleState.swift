@@ -30,6 +30,13 @@ public struct ConsoleState: Sendable {
     public var cursor = 0
     public var marks: Set<String> = []
     public var filterText = ""
+    /// The last filter that parsed: a malformed one keeps the results of this one.
+    public var filter = SessionFilter(terms: [])
+    /// The text of `filter`.
+    public var filterInForce = ""
+    /// What the prompt says about the filter being typed: where it is wrong, or that some
+    /// terms are checked on a bounded scan.
+    public var filterNote: (text: String, error: Bool)?
     public var sort: SessionSort = .created
     public var atNewest = true
     public var counts: SessionCounts?
@@ -103,9 +110,7 @@ public struct ConsoleState: Sendable {
 
     /// The query of the current filter.
     public var filterQuery: SessionQuery {
-        var query = SessionQuery.parseFilter(filterText, limit: pageSize)
-        query.sort = sort
-        return query
+        filter.query(limit: pageSize, now: now, sort: sort)
     }
 
     /// Audit entries matching the audit filter.

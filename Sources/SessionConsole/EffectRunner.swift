@@ -41,7 +41,7 @@ public final class EffectRunner {
         let now = clock()
         switch effect {
         case .loadSessions(let query, let mode):
-            return .sessionsLoaded(try store.sessions(query, now: now), mode)
+            return .sessionsLoaded(try SessionSearch.sessions(query, in: store, now: now), mode)
         case .loadDetail(let id):
             guard let session = try store.session(id: id) else { return .failed("session \(id) no longer exists") }
             return .detailLoaded(session, try store.refreshHistory(sessionID: id))

@@ -51,7 +51,7 @@ public enum Keymap {
         KeyBinding(.character("G"), "G", .bottom, "go to the last row", views: lists),
         KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
         KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
-        KeyBinding(.character("/"), "/", .filter, "filter (user:alice ip:203.0.113. state:revoked client:ios)", views: [.sessions, .audit], hint: true),
+        KeyBinding(.character("/"), "/", .filter, "filter: user:al ip:10.0.0.0/8 seen<1h -client:cli (below)", views: [.sessions, .audit], hint: true),
         KeyBinding(
             .character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions],
             hint: true),

@@ -202,6 +202,41 @@ extension PostgresSessionStore {
         if let text = query.text, !text.isEmpty {
             terms.append { b in "(\(prefix("user_name", text, &b)) OR \(prefix("ip", text, &b)) OR \(prefix("client", text, &b)))" }
         }
+        // The filter language's conditions and time bounds.
+        for condition in query.conditions {
+            let column: String
+            switch condition.field {
+            case .user: column = "user_name"
+            case .ip: column = "ip"
+            case .client: column = "client"
+            case .agent: column = "user_agent"
+            case .id: column = "id"
+            }
+            if condition.field == .id {
+                // Case-sensitive, on the primary key: a range, with the exact test beside it.
+                terms.append { b in
+                    let value = b.bind(.text(condition.value))
+                    if condition.exact { return "id = \(value)" }
+                    return "(id COLLATE \"C\" >= \(value) AND id COLLATE \"C\" < (\(value) || U&'\\+10FFFF') AND starts_with(id, \(value)))"
+                }
+            } else if condition.exact {
+                terms.append { b in "\(folded(column)) = lower(\(b.bind(.text(condition.value)))::text) COLLATE \"C\"" }
+            } else {
+                terms.append { b in prefix(column, condition.value, &b) }
+            }
+        }
+        for bound in query.timeBounds {
+            let op = bound.after ? ">" : "<"
+            terms.append { b in
+                let time = b.bind(.double(bound.time))
+                switch bound.field {
+                case .created: return "created_at \(op) \(time)"
+                case .seen: return "last_used_at \(op) \(time)"
+                case .expires:
+                    return bound.after ? "(expires_at > \(time) AND idle_expires_at > \(time))" : "(expires_at < \(time) OR idle_expires_at < \(time))"
+                }
+            }
+        }
         return terms
     }
 

@@ -108,6 +108,12 @@ extension SQLiteSessionStore {
             }
             values += [.text(pattern), .text(pattern), .text(pattern)]
         }
+        // The filter language's conditions and time bounds, planned like the prefixes above.
+        for (clause, bound) in try filterClauses(query) {
+            let rare = try withConnection { db in try Self.isRare(db, clause: clause.replacingOccurrences(of: "+", with: ""), bound) }
+            clauses.append(rare ? clause.replacingOccurrences(of: "+", with: "") : clause)
+            values += bound
+        }
         switch query.state {
         case .active?:
             clauses.append("revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?")
@@ -204,6 +210,57 @@ extension SQLiteSessionStore {
 
     /// True when fewer than `rareBound` sessions have `column` starting with the pattern
     /// (counted on the column's NOCASE index, stopping at the bound).
+    /// SQL for `query.conditions` and `query.timeBounds`: each a clause whose column is
+    /// written `+column` (kept off its index unless the caller finds the term rare) and its
+    /// values.
+    private func filterClauses(_ query: SessionQuery) throws(StoreError) -> [(String, [SQLiteStatement.Value])] {
+        var out: [(String, [SQLiteStatement.Value])] = []
+        for condition in query.conditions {
+            let column: String
+            switch condition.field {
+            case .user: column = "user"
+            case .ip: column = "ip"
+            case .client: column = "client"
+            case .agent:
+                column = "user_agent"
+                try ensureUserAgentIndex()
+            case .id: column = "id"
+            }
+            if condition.field == .id {
+                // Session ids are base64url: a prefix with anything else matches nothing.
+                let plain = condition.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+                if condition.exact {
+                    out.append(("+id = ?", [.text(condition.value)]))
+                } else {
+                    out.append(plain ? ("+id GLOB ?", [.text(condition.value + "*")]) : ("0", []))
+                }
+            } else if condition.exact {
+                out.append(("+\(column) = ? COLLATE NOCASE", [.text(condition.value)]))
+            } else {
+                out.append(("+\(column) LIKE ? ESCAPE '\\'", [.text(Self.prefixPattern(condition.value))]))
+            }
+        }
+        for bound in query.timeBounds {
+            let op = bound.after ? ">" : "<"
+            switch bound.field {
+            case .created: out.append(("+created_at \(op) ?", [.real(bound.time)]))
+            case .seen: out.append(("+last_used_at \(op) ?", [.real(bound.time)]))
+            case .expires:
+                out.append(
+                    bound.after
+                        ? ("(+expires_at > ? AND +idle_expires_at > ?)", [.real(bound.time), .real(bound.time)])
+                        : ("(+expires_at < ? OR +idle_expires_at < ?)", [.real(bound.time), .real(bound.time)]))
+            }
+        }
+        return out
+    }
+
+    /// True when fewer than `rareBound` rows pass `clause`.
+    static func isRare(_ db: SQLiteConnection, clause: String, _ values: [SQLiteStatement.Value]) throws -> Bool {
+        let count = try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(clause) LIMIT ?)", values + [.integer(Int64(rareBound))])
+        return count < rareBound
+    }
+
     static func isRare(_ db: SQLiteConnection, column: String, pattern: String) throws -> Bool {
         let count = try db.scalarInt(
             "SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(column) LIKE ? ESCAPE '\\' LIMIT ?)",

@@ -31,6 +31,10 @@ struct SessionsList: ParsableCommand {
     @Option(help: "active, revoked, expired or all (default all).") var state: String = "all"
     @Option(help: "Only addresses starting with this prefix.") var ip: String?
     @Option(help: "Only this client.") var client: String?
+    @Option(
+        name: .customLong("where"),
+        help: "A filter, as the console's / takes it: 'user:al ip:203.0.113.0/24 created<2h -client:cli agent:~fox state:active'.")
+    var filterText: String?
     @Option(help: "At most this many rows.") var limit: Int = 50
     @Flag(help: "Every matching row (with --format csv, json or ndjson).") var all = false
     @Flag(help: "Print JSON.") var json = false
@@ -48,13 +52,17 @@ struct SessionsList: ParsableCommand {
     func run() throws {
         let db = try store.open()
         let now = SystemClock.now()
-        var query = SessionQuery(user: user, ipPrefix: ip, client: client, state: SessionState(rawValue: state), limit: limit)
+        var query = try Self.query(where: filterText, now: now, limit: limit)
+        query.user = user
+        query.ipPrefix = ip
+        query.client = client
+        if let chosen = SessionState(rawValue: state) { query.require(state: chosen) }
         if let exportFormat = SessionExport.Format(rawValue: format) {
             query.limit = SessionExport.pageSize
             try export(query, from: db, now: now, format: exportFormat)
             return
         }
-        let sessions = try withStore { try db.sessions(query, now: now) }
+        let sessions = try withStore { try SessionSearch.sessions(query, in: db, now: now, bounded: false) }
         if json {
             printJSONArray(sessions.map { $0.json(now: now) })
             return
@@ -71,6 +79,17 @@ struct SessionsList: ParsableCommand {
 }
 
 extension SessionsList {
+    /// The query of a `--where` filter (every session without one); exit 64 naming the
+    /// column where it is wrong.
+    static func query(where text: String?, now: Double, limit: Int) throws -> SessionQuery {
+        guard let text else { return SessionQuery(limit: limit) }
+        do {
+            return try SessionFilter.parse(text).query(limit: limit, now: now)
+        } catch {
+            throw usageError("--where: \(error.message) at column \(error.column)")
+        }
+    }
+
     /// Streams the match to stdout, or to `--output` atomically with progress on stderr.
     private func export(_ query: SessionQuery, from db: any SessionStore, now: Double, format: SessionExport.Format) throws {
         let cap = all ? Int.max : limit

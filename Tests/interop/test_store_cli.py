@@ -306,3 +306,22 @@ def test_export_every_match_as_csv_json_and_ndjson(store, sessionctl, tmp_path):
     assert bad.code == 64 and "--format must be table, csv, json or ndjson" in bad.err
     missing = sessionctl("sessions", "list", "--db", store, "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"))
     assert missing.code == 64 and missing.err.strip().startswith("error: cannot write") and len(missing.err.strip().splitlines()) == 1
+
+
+def test_list_where_uses_the_filter_language(store, sessionctl):
+    everything = sessions(sessionctl, store)
+
+    def where(text, *extra):
+        # --where=TEXT: a filter may start with "-" (a negated term).
+        out = sessionctl("sessions", "list", "--db", store, "--json", "--limit", "100000", f"--where={text}", *extra)
+        assert out.code == 0, out
+        return [s["id"] for s in json.loads(out.out)]
+
+    some_user = everything[0]["user"]
+    assert where(f"user:{some_user[:3]}") == [s["id"] for s in everything if s["user"].lower().startswith(some_user[:3].lower())]
+    assert where(f"user:={some_user}") == [s["id"] for s in everything if s["user"].lower() == some_user.lower()]
+    assert where("-client:cli state:active") == [s["id"] for s in everything if not s["client"].startswith("cli") and s["state"] == "active"]
+    assert where("agent:~firefox") == [s["id"] for s in everything if "firefox" in s["user_agent"].lower()]
+    assert where("state:active", "--state", "revoked") == []
+    bad = sessionctl("sessions", "list", "--db", store, "--where", "user:al created>2x")
+    assert bad.code == 64 and bad.err.strip() == 'error: --where: "2x" is not a duration (like 30s, 10m, 2h, 1d, 1w) at column 9'

@@ -30,7 +30,12 @@ enum ConsoleBenchmarks {
         // Type filters a person would type, one key at a time; each key costs a store query and a frame.
         var latencies: [Double] = []
         let user = app.state.rows[0].user
-        for text in ["user:\(user)", "ip:203.0.113.", "ali", "state:revoked", "client:ios", "zzz"] {
+        // Every kind of term of the filter language, the bounded-scan ones (~, -, odd networks) included.
+        let filters = [
+            "user:\(user)", "user:=\(user)", "ip:203.0.113.", "ip:203.0.113.0/24", "ip:203.0.112.0/20", "ip:2001:db8::/32", "ali", "state:revoked",
+            "client:ios", "-client:cli", "created<2h", "seen<10m", "expires<1d", "agent:~firefox", "zzz",
+        ]
+        for text in filters {
             app.dispatch(.terminal(TerminalEventBox(.key(.character("/")))))
             for character in text {
                 let t0 = DispatchTime.now().uptimeNanoseconds

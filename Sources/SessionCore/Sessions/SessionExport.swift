@@ -62,7 +62,7 @@ public enum SessionExport {
         }
         while count < cap {
             page.limit = min(pageSize, cap - count)
-            let rows = try store.sessions(page, now: now)
+            let rows = try SessionSearch.sessions(page, in: store, now: now, bounded: false)
             var chunk = ""
             for row in rows {
                 switch format {

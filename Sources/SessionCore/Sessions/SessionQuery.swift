@@ -109,6 +109,14 @@ public struct SessionQuery: Sendable, Equatable {
     public var state: SessionState?
     /// Free text matched as a prefix of user, ip or client.
     public var text: String?
+    /// Text tests every store answers from its indexes (prefix or exact, ASCII case ignored
+    /// but for `id`), all of which must hold.
+    public var conditions: [TextCondition] = []
+    /// Time bounds every store answers from its indexes, all of which must hold.
+    public var timeBounds: [TimeBound] = []
+    /// Filter terms no index answers. Stores ignore them: `SessionSearch` checks them on the
+    /// rows the store returns.
+    public var residual: [SessionFilter.Term] = []
     /// Rows to return.
     public var limit: Int
     /// The listing order.
@@ -136,8 +144,21 @@ public struct SessionQuery: Sendable, Equatable {
         self.after = after
     }
 
-    /// Parses a console filter: `user:alice ip:203.0.113. state:revoked client:ios` plus
-    /// free text (matched as a prefix of user, ip or client).
+    /// Narrows to sessions in `state`; asking for a second, different state matches nothing
+    /// (an exact id no session has: NUL is not base64url), answered by the primary key.
+    public mutating func require(state: SessionState) {
+        if let chosen = self.state, chosen != state { conditions.append(TextCondition(.id, "\u{0}", exact: true)) }
+        self.state = state
+    }
+
+    /// True when `session` passes every index-backed part of the query at `now` (the
+    /// in-memory store's rule, and what the SQL stores must agree with).
+    public func matchesIndexed(_ session: SessionRecord, now: Double) -> Bool {
+        conditions.allSatisfy { $0.matches(session) } && timeBounds.allSatisfy { $0.matches(session) }
+    }
+
+    /// Parses the earlier console filter: `user:alice ip:203.0.113. state:revoked client:ios`
+    /// plus free text (matched as a prefix of user, ip or client).
     public static func parseFilter(_ text: String, limit: Int = 50) -> SessionQuery {
         var query = SessionQuery(limit: limit)
         var words: [String] = []
