@@ -13,14 +13,18 @@ final class PGPool: @unchecked Sendable {
     private let conninfo: String
     private let display: String
     private let size: Int
+    /// Every connection's transactions are read-only (`SET SESSION CHARACTERISTICS`): the
+    /// server refuses any write, whatever the caller does.
+    private let readOnly: Bool
     private let lock = NSCondition()
     private var idle: [PGConnection] = []
     private var open = 0
 
-    init(conninfo: String, display: String, size: Int) {
+    init(conninfo: String, display: String, size: Int, readOnly: Bool = false) {
         self.conninfo = conninfo
         self.display = display
         self.size = max(1, size)
+        self.readOnly = readOnly
     }
 
     /// Runs `body` (reads only) on a connection of the pool, mapping database failures to
@@ -111,7 +115,9 @@ final class PGPool: @unchecked Sendable {
         open += 1
         lock.unlock()
         do {
-            return try PGConnection(conninfo: conninfo)
+            let connection = try PGConnection(conninfo: conninfo)
+            if readOnly { _ = try connection.query("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
+            return connection
         } catch {
             lock.lock()
             open -= 1

@@ -28,12 +28,25 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
     /// many instances start together). `.unusable` with one line for an unreachable server,
     /// bad credentials, a database that is not ours, or a schema newer than this program;
     /// `.busy` when the server is not answering yet.
-    public init(_ location: PostgresLocation, lifetimes: TokenLifetimes = TokenLifetimes(), connections: Int = 8) throws(StoreError) {
+    /// `readOnly` makes every transaction of every connection read-only on the server (so no
+    /// bug can write) and migrates nothing: a schema other than this program's is refused.
+    public init(_ location: PostgresLocation, lifetimes: TokenLifetimes = TokenLifetimes(), connections: Int = 8, readOnly: Bool = false) throws(StoreError) {
         self.location = location
         self.lifetimes = lifetimes
-        pool = PGPool(conninfo: location.conninfo, display: location.display, size: connections)
+        pool = PGPool(conninfo: location.conninfo, display: location.display, size: connections, readOnly: readOnly)
         do {
             (canWrite, readsSecrets) = try pool.withConnection { connection in
+                if readOnly {
+                    let present = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL").bool(0, 0)
+                    let version = present ? try connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").int(0, 0) : 0
+                    guard version == PostgresSchema.latestVersion else {
+                        throw StoreError.unusable(
+                            "store \(location.display) has schema version \(version), not this program's (\(PostgresSchema.latestVersion)): open it once with write access to migrate it"
+                        )
+                    }
+                    let secrets = try connection.query("SELECT has_column_privilege('signing_keys', 'sealed_private', 'SELECT')").bool(0, 0)
+                    return (false, secrets)
+                }
                 _ = try PostgresSchema.migrate(connection, display: location.display)
                 let privileges = try connection.query(
                     """

@@ -199,6 +199,7 @@ extension SQLiteSessionStore {
 
     /// Creates the user-agent sort index on first use (a few seconds once on a million rows).
     func ensureUserAgentIndex() throws(StoreError) {
+        guard canWrite else { return }  // read-only: the sort walks the table instead
         try withConnection { db in
             let present = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?", [.text(Schema.userAgentIndex.name)])
             if present == 0 { try db.execute(Schema.userAgentIndex.sql) }

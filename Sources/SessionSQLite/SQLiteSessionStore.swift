@@ -17,6 +17,8 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     /// The background checkpointer, when the store was opened with one (set only in init;
     /// it stops its thread when the store releases it).
     private var checkpointer: WALCheckpointer?
+    /// False when opened read-only: the connection itself refuses every write.
+    public let canWrite: Bool
 
     /// Opens the store at `path`, creating it when `create` is true, and migrates it.
     ///
@@ -24,12 +26,16 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     /// missing parent folder, a missing file (when `create` is false), a file that is not
     /// SQLite or is corrupt, a read-only file, or a schema newer than this program.
     /// `checkpoints` chooses who copies the write-ahead log into the file (see `WALCheckpoints`).
+    /// `readOnly` opens the connection read-only (`SQLITE_OPEN_READONLY`): nothing is created,
+    /// migrated or indexed, every write fails in SQLite itself, and a file without write
+    /// permission is fine; a schema older than this program is then refused in one line.
     public init(
-        path: String, create: Bool, synchronous: SQLiteSynchronous = .normal,
+        path: String, create: Bool, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal,
         lifetimes: TokenLifetimes = TokenLifetimes(), checkpoints: WALCheckpoints = .automatic
     ) throws(StoreError) {
         self.path = path
         self.lifetimes = lifetimes
+        canWrite = !readOnly
         let fileManager = FileManager.default
         if path != ":memory:" {
             let parent = (path as NSString).deletingLastPathComponent
@@ -42,19 +48,23 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 // Permission bits as well as access(2): root may write anywhere, but a file
                 // marked read-only is meant to stay unchanged.
                 let mode = (try? fileManager.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
-                if !fileManager.isWritableFile(atPath: path) || mode & 0o222 == 0 {
+                if !readOnly, !fileManager.isWritableFile(atPath: path) || mode & 0o222 == 0 {
                     throw .unusable("store \(path) is read-only (sessionctl needs write access)")
                 }
-            } else if !create {
+            } else if !create || readOnly {
                 throw .unusable("no store at \(path) (create one with `sessionctl demo seed --db \(path)` or `sessionctl keys rotate --db \(path)`)")
             } else if !parent.isEmpty, !fileManager.isWritableFile(atPath: parent) {
                 throw .unusable("cannot create store \(path): folder \(parent) is read-only")
             }
         }
         do {
-            connection = try SQLiteConnection(path: path, create: create, synchronous: synchronous)
+            connection = try SQLiteConnection(path: path, create: create && !readOnly, readOnly: readOnly, synchronous: synchronous)
         } catch {
             throw Self.describe(error, path: path)
+        }
+        if readOnly {
+            try checkSchema()
+            return
         }
         try migrate()
         try ensureIndexes()
@@ -123,6 +133,19 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
         if error.isBusy { return .busy("store \(path) is locked by another process; try again") }
         if error.isCannotOpen { return .unusable("cannot open store \(path): \(error.message)") }
         return .unusable("store \(path): \(error.message)")
+    }
+
+    /// For a read-only store: the schema must be this program's, since it cannot migrate.
+    private func checkSchema() throws(StoreError) {
+        let version = try withConnection { db in Int(try db.scalarInt("PRAGMA user_version")) }
+        if version > Schema.latestVersion {
+            throw .unusable("store \(path) has schema version \(version), newer than this program understands (\(Schema.latestVersion)); upgrade sessionctl")
+        }
+        if version < Schema.latestVersion {
+            throw .unusable(
+                "store \(path) has schema version \(version), older than this program's (\(Schema.latestVersion)): open it once with write access to migrate it"
+            )
+        }
     }
 
     private func migrate() throws(StoreError) {

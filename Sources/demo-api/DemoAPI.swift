@@ -14,7 +14,8 @@ struct DemoAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-api",
         abstract: "A sample microservice that verifies sessiond's access tokens locally.",
-        discussion: "Exit status: 0 after a clean shutdown, 64 for a bad option, 1 when the server fails."
+        discussion: "Exit status: 0 after a clean shutdown, 64 for a bad option, 1 when the server fails.",
+        version: ProductVersion.current
     )
 
     @Option(help: "sessiond's base URL (its issuer).") var authServer: String = "http://127.0.0.1:8080"

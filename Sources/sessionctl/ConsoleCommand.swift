@@ -15,7 +15,7 @@ struct ConsoleCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Colour theme from themes/ (default, dark, light, high-contrast, monochrome).") var theme: String = "default"
-    @Flag(help: "Browse only: revoking and key changes are disabled.") var readOnly = false
+    @Flag(help: "Browse only: revoking and key changes are disabled, and the store connection itself is read-only.") var readOnly = false
     @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
     @Option(help: ArgumentHelp("Key overrides, one `action = key` per line (see `?` in the console for actions).", valueName: "FILE")) var keymap: String?
     @Option(
@@ -72,7 +72,9 @@ struct ConsoleCommand: ParsableCommand {
                 throw usageError("views file \(viewsPath): \(error)")
             }
         }
-        let db = try store.open()
+        // --read-only, or a file this user may not write: read-only at the connection, so
+        // nothing in the console can write by mistake.
+        let db = try store.open(readOnly: readOnly || store.isReadOnlyFile)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size

@@ -186,7 +186,9 @@ struct SessionsRevoke: ParsableCommand {
         commandName: "revoke",
         abstract: "Revoke sessions: their refresh tokens stop working and their access tokens are refused.",
         discussion: """
-            With -, reads session ids from standard input, one per line, and commits each on its             own, printing "revoked ID" once it is durable (unknown or already ended ids are reported             on stderr and skipped).
+            With -, reads session ids from standard input, one per line, and commits each on its \
+            own, printing "revoked ID" once it is durable (unknown or already ended ids are reported \
+            on stderr and skipped).
             """
     )
 

@@ -24,8 +24,18 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store; a store that cannot be used exits 64 with one line.
-    func open(create: Bool = false) throws -> any SessionStore {
-        try openStore(resolvedPath, create: create, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
+    func open(create: Bool = false, readOnly: Bool = false) throws -> any SessionStore {
+        try openStore(resolvedPath, create: create, readOnly: readOnly, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
+    }
+
+    /// True for a SQLite file this process may not (or is not meant to) write: no write
+    /// permission, or no write bit at all (root may write anywhere, but such a file is meant
+    /// to stay unchanged).
+    var isReadOnlyFile: Bool {
+        let path = resolvedPath
+        guard !StoreAddress.isPostgres(path), FileManager.default.fileExists(atPath: path) else { return false }
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
+        return !FileManager.default.isWritableFile(atPath: path) || mode & 0o222 == 0
     }
 
     /// The key-encryption key for this store, created beside it when allowed.
@@ -54,10 +64,10 @@ struct StoreOptions: ParsableArguments {
 
 /// Opens the store `text` names: a SQLite file, or a PostgreSQL database (`postgres://…`);
 /// one that cannot be used exits 64 with one line (never a password).
-func openStore(_ text: String, create: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> any SessionStore {
+func openStore(_ text: String, create: Bool = false, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> any SessionStore {
     do {
-        if StoreAddress.isPostgres(text) { return try PostgresSessionStore(PostgresLocation(text)) }
-        return try SQLiteSessionStore(path: text, create: create, synchronous: synchronous)
+        if StoreAddress.isPostgres(text) { return try PostgresSessionStore(PostgresLocation(text), readOnly: readOnly) }
+        return try SQLiteSessionStore(path: text, create: create, readOnly: readOnly, synchronous: synchronous)
     } catch {
         throw storeFailure(error)
     }

@@ -21,7 +21,8 @@ struct SessionDaemon: AsyncParsableCommand {
             (a flag wins over its variable). The key-encryption key comes from \
             SESSION_KEK or SESSION_KEK_FILE, else (SQLite only) <db>.kek; every instance on one PostgreSQL database needs the same one.
             Exit status: 0 after a clean shutdown, 64 for a bad option or an unusable store, 1 when the server fails.
-            """
+            """,
+        version: ProductVersion.current
     )
 
     @Option(help: ArgumentHelp("The store: a SQLite file (created when missing) or a postgres:// URI.", valueName: "PATH|URI")) var db: String?

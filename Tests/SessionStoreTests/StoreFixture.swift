@@ -23,6 +23,8 @@ final class StoreFixture {
     var sqlite: SQLiteSessionStore { store as! SQLiteSessionStore }
     /// The PostgreSQL database of a `.postgres` fixture, and its URI.
     private(set) var database: (name: String, uri: String)?
+    /// The URI of a `.postgres` fixture's database.
+    var postgresURI: String? { database?.uri }
     let kek: KeyEncryptionKey
     static let now: Double = 1_767_225_600
 

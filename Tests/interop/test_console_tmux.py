@@ -197,3 +197,22 @@ def test_a_broken_views_file_stops_the_console_with_its_line(tmp_path, store):
         assert f"error: views file {views}: line 3: unknown sort \"sideways\"" in screen.replace("\n", ""), screen
     finally:
         console.close()
+
+
+def test_a_file_it_may_not_write_opens_read_only_and_says_so(tmp_path, store, sessionctl):
+    import os
+    os.chmod(store, 0o444)
+    try:
+        assert sessionctl("sessions", "revoke", "x", "--reason", "r", "--db", store).code == 64  # the CLI still refuses
+        console = Console(tmp_path, "--db", store)
+        try:
+            screen = console.wait_for("READ-ONLY")
+            assert "sessions · READ-ONLY" in screen
+            console.keys("d")
+            assert "read-only console" in console.wait_for("read-only console")
+            console.keys("q")
+            assert console.finish().startswith("EXIT:0")
+        finally:
+            console.close()
+    finally:
+        os.chmod(store, 0o644)
