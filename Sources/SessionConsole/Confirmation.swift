@@ -14,6 +14,8 @@ public struct ActionImpact: Sendable, Equatable {
     public var keyHorizon: Double
     /// For an incident: what it touches.
     public var blastRadius: BlastRadius?
+    /// For a bulk revocation: what the filter matches.
+    public var bulk: BulkRadius?
 
     public init(keyHorizon: Double) { self.keyHorizon = keyHorizon }
 }
@@ -35,6 +37,13 @@ enum Confirmation {
                 "Rotate: \(signer) signs from now; the active key retires after \(duration(impact.keyHorizon)). \(impact.liveSessions) live sessions keep working?"
         case .retireKey(let kid):
             return "Retire key \(kid.prefix(12))…? It leaves the JWKS; tokens it signed stop verifying."
+        case .revokeMatching(_, let criteria, _):
+            let radius =
+                impact.bulk.map {
+                    "\n  matches: \($0.summary)"
+                        + ($0.sample.isEmpty ? "" : "\n  e.g. " + $0.sample.prefix(3).map { "\($0.user) \($0.ip)" }.joined(separator: " · "))
+                } ?? ""
+            return "REVOKE every active session matching \(criteria.isEmpty ? "(no filter: all of them)" : criteria)? In chunks; Esc stops.\(radius)"
         case .incident(let incident):
             // The question, then the blast radius on lines of its own (drawn above the prompt).
             let radius = impact.blastRadius.map(radiusLines) ?? ""

@@ -28,6 +28,15 @@ public final class ConsoleApp {
             self.progress = text
             self.draw()
         }
+        runner.cancelRequested = { [weak self] in
+            // Keys typed during long work: Esc stops it; the rest are dropped.
+            guard let self else { return false }
+            while true {
+                let event = self.backend.nextEvent(timeoutMilliseconds: 0)
+                if case .tick = event { return false }
+                if case .key(.escape) = event { return true }
+            }
+        }
     }
 
     /// Applies an event and runs every effect it causes, to quiescence.

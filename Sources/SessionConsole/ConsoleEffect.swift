@@ -22,6 +22,9 @@ public enum PendingAction: Sendable, Equatable {
     /// Contain a compromise: the confirmation's answer may add disabling the user (`D`) or
     /// revoking the key's sessions (`S`).
     case incident(Incident)
+    /// Every active session the filter matches (`criteria` is the filter text; `expected`
+    /// how many matched when counted).
+    case revokeMatching(SessionQuery, criteria: String, expected: Int)
 }
 
 /// Work the state machine asks for; the runner does it and answers with an event.
@@ -32,6 +35,8 @@ public enum ConsoleEffect: Sendable, Equatable {
     case loadAudit
     case loadCounts
     case loadVerifiers
+    /// Count what revoking every match of the filter would touch.
+    case measureBulk(SessionQuery, criteria: String)
     /// Write the saved views to their file.
     case saveViews([SavedView], path: String, saved: String)
     /// Write every session the query matches to a file (format by its extension).
@@ -70,6 +75,7 @@ public enum ConsoleEvent: Sendable {
     case confirmReady(PendingAction, reason: String, impact: ActionImpact)
     case performed(String)
     case verifiersLoaded([VerifierStatus], now: Double)
+    case bulkMeasured(SessionQuery, criteria: String, BulkRadius)
     /// A status line, with nothing to reload.
     case noted(String)
     /// An incident's acts are done; containment starts at `startedAt`.

@@ -88,6 +88,10 @@ public struct ConsoleRenderer {
                     style: theme[.muted])
             }
         case .reason(let action, let text):
+            if case .revokeMatching = action, let radius = state.bulkRadius {
+                buffer.fill(y: promptY - 1, style: theme[.warning])
+                buffer.put(" matches: " + radius.summary, x: 0, y: promptY - 1, style: theme[.warning], maxWidth: state.width)
+            }
             Prompt.draw("Reason for \(describe(action, state: state)): ", text, y: promptY, width: state.width, theme: theme, into: &buffer)
         case .confirm(_, _, let summary):
             // The question on the prompt line; any further lines (an incident's blast radius) above it.
@@ -131,6 +135,7 @@ public struct ConsoleRenderer {
         case .reveal: "reveal"
         case .sort: "sort"
         case .incident: "incident"
+        case .revokeMatching: "revoke all"
         case .back: "back"
         case .quit: "quit"
         default: binding.description
@@ -146,6 +151,7 @@ public struct ConsoleRenderer {
         case .retireKey(let kid): "retiring key \(kid.prefix(12))…"
         case .revokeKey(let kid): "revoking key \(kid.prefix(12))…"
         case .incident(let incident): "the incident on \(incident.description.prefix(40))"
+        case .revokeMatching(_, let criteria, _): "revoking every match of \(criteria.isEmpty ? "(no filter)" : criteria.prefix(30).description)"
         }
     }
 

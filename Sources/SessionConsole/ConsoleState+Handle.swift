@@ -25,12 +25,21 @@ extension ConsoleState {
             self.counts = counts
             self.activity = activity
             return []
-        case .confirmReady(let action, let reason, let impact):
+        case .confirmReady(let action, let reason, var impact):
+            if case .revokeMatching = action { impact.bulk = bulkRadius }  // counted when D was pressed
             mode = .confirm(action, reason: reason, summary: Confirmation.question(action, impact: impact))
             return []
         case .performed(let message):
             status = (message, false)
             return refreshAfterChange()
+        case .bulkMeasured(let query, let criteria, let radius):
+            guard radius.sessions > 0 else {
+                status = ("no active session matches \(criteria.isEmpty ? "(no filter)" : criteria): nothing to revoke", true)
+                return []
+            }
+            bulkRadius = radius
+            mode = .reason(.revokeMatching(query, criteria: criteria, expected: radius.sessions), "")
+            return []
         case .noted(let message):
             status = (message, false)
             return []
@@ -349,6 +358,12 @@ extension ConsoleState {
                 mode = .reason(.revokeKey(key.kid), "")
             }
             return []
+        case .revokeMatching:
+            guard view == .sessions else { return [] }
+            var query = filterQuery
+            query.limit = Administration.bulkChunk
+            status = ("counting the matches…", false)
+            return [.measureBulk(query, criteria: filterInForce)]
         case .incident:
             let incident: Incident
             switch view {

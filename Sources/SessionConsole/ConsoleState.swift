@@ -76,6 +76,9 @@ public struct ConsoleState: Sendable {
     public var inspectedToken = ""
     public var revealed = false
 
+    /// The blast radius of the bulk revocation being prepared.
+    public var bulkRadius: BulkRadius?
+
     // Saved views, and the file `:save` writes them to (nil: saving is off).
     public var savedViews: [SavedView] = []
     public var viewsPath: String?

@@ -15,6 +15,8 @@ public final class EffectRunner {
     /// Told how long work is going ("exporting: 12000 sessions"), so the console can show it
     /// while the effect runs.
     public var onProgress: ((String) -> Void)?
+    /// Asked between chunks of long work: true when the user pressed Esc to stop it.
+    public var cancelRequested: (() -> Bool)?
 
     public init(
         store: any SessionStore, storePath: String, actor: String, environment: [String: String],
@@ -68,6 +70,21 @@ public final class EffectRunner {
             }
             try file.commit()
             return .noted("exported \(count) session\(count == 1 ? "" : "s") to \(path) (\(format.rawValue), public fields only)")
+        case .measureBulk(let query, let criteria):
+            let progress = onProgress
+            let radius = try administration.bulkRadius(query, now: now) { progress?("counting the matches: \($0)…") }
+            return .bulkMeasured(query, criteria: criteria, radius)
+        case .perform(.revokeMatching(let query, let criteria, let total), let reason):
+            let progress = onProgress, cancel = cancelRequested
+            let outcome = try administration.revokeMatching(query, criteria: criteria, audit: AuditContext(actor: actor, reason: reason, at: now)) { done in
+                progress?("revoking: \(done) of \(max(total, done)) — Esc stops after this chunk")
+                return !(cancel?() ?? false)
+            }
+            let count = "\(outcome.revoked) session\(outcome.revoked == 1 ? "" : "s")"
+            return .performed(
+                outcome.cancelled
+                    ? "stopped: \(count) revoked (each committed), the rest untouched"
+                    : "revoked \(count) matching \(criteria.isEmpty ? "everything" : criteria)")
         case .loadVerifiers:
             return .verifiersLoaded(try VerifierStatus.all(in: store, now: now), now: now)
         case .perform(.incident(let incident), let reason):
@@ -118,6 +135,8 @@ public final class EffectRunner {
             break
         case .incident(let incident):
             impact.blastRadius = try BlastRadius.measure(incident, in: store, now: now)
+        case .revokeMatching:
+            break  // the state holds the count made when D was pressed
         }
         return impact
     }
@@ -151,6 +170,8 @@ public final class EffectRunner {
         case .incident(let incident):
             // Performed above, where its progress starts; not reached.
             return "contained \(incident.description)"
+        case .revokeMatching:
+            return "revoked"  // performed above, with its progress; not reached
         }
     }
 

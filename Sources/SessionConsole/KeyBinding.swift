@@ -5,7 +5,7 @@ import TerminalUI
 /// from them, and read-only mode disables the dangerous ones.
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
-    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort, incident
+    case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort, incident, revokeMatching
 }
 
 /// One key bound to one action in some views.
@@ -59,6 +59,9 @@ public enum Keymap {
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
         KeyBinding(.character("d"), "d", .revoke, "revoke the selected or marked sessions", views: [.sessions, .detail], dangerous: true, hint: true),
+        KeyBinding(
+            .character("D"), "D", .revokeMatching, "revoke every session the filter matches (not just this page), in chunks; Esc stops",
+            views: [.sessions], dangerous: true, hint: true),
         KeyBinding(.character("U"), "U", .revokeUser, "revoke every session of the selected user", views: [.sessions, .detail], dangerous: true, hint: true),
         KeyBinding(.character("r"), "r", .rotateKey, "rotate: activate the next key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(.character("t"), "t", .retireKey, "retire the selected key", views: [.keys], dangerous: true, hint: true),

@@ -308,7 +308,7 @@ extension PostgresSessionStore {
     }
 
     @discardableResult
-    public func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int {
+    public func revokeSessions(ids: [String], audit: AuditContext, auditEach: Bool) throws(StoreError) -> Int {
         try write { db in
             var revoked = 0
             for id in ids {
@@ -317,10 +317,12 @@ extension PostgresSessionStore {
                 let session = Self.session(result, 0)
                 guard session.state(at: audit.at) == .active else { continue }
                 try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
-                try insertAudit(
-                    db,
-                    AuditEntry(
-                        at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason, detail: "user \(session.user)"))
+                if auditEach {
+                    try insertAudit(
+                        db,
+                        AuditEntry(
+                            at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason, detail: "user \(session.user)"))
+                }
                 revoked += 1
             }
             return revoked

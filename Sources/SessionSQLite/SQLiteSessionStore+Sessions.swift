@@ -116,7 +116,14 @@ extension SQLiteSessionStore {
         }
         switch query.state {
         case .active?:
-            clauses.append("revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?")
+            // Usually most sessions: walk the sort order (`+` keeps SQLite off the idle-end
+            // index, which would sort every active row per page); when few are active, their
+            // index is the way in.
+            let rare = try withConnection { db in
+                try Self.isRare(db, clause: "revoked_at IS NULL AND idle_expires_at > ?", [.real(now)])
+            }
+            clauses.append(
+                rare ? "revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?" : "revoked_at IS NULL AND +expires_at > ? AND +idle_expires_at > ?")
             values += [.real(now), .real(now)]
         case .revoked?:
             clauses.append("revoked_at IS NOT NULL")
@@ -288,7 +295,7 @@ extension SQLiteSessionStore {
     }
 
     @discardableResult
-    public func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int {
+    public func revokeSessions(ids: [String], audit: AuditContext, auditEach: Bool) throws(StoreError) -> Int {
         try write { db in
             var revoked = 0
             for id in ids {
@@ -297,11 +304,13 @@ extension SQLiteSessionStore {
                 }
                 guard session.state(at: audit.at) == .active else { continue }
                 try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
-                try insertAudit(
-                    db,
-                    AuditEntry(
-                        at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason,
-                        detail: "user \(session.user)"))
+                if auditEach {
+                    try insertAudit(
+                        db,
+                        AuditEntry(
+                            at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason,
+                            detail: "user \(session.user)"))
+                }
                 revoked += 1
             }
             return revoked

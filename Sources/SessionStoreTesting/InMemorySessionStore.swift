@@ -235,7 +235,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         }
     }
 
-    public func revokeSessions(ids: [String], audit context: AuditContext) throws(StoreError) -> Int {
+    public func revokeSessions(ids: [String], audit context: AuditContext, auditEach: Bool) throws(StoreError) -> Int {
         try locked { () throws(StoreError) -> Int in
             for id in ids where sessionsByID[id] == nil { throw .notFound("no session \(id)") }
             var count = 0
@@ -244,10 +244,12 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 sessionsByID[id]!.revokeReason = context.reason
                 sessionsByID[id]!.revokedBy = context.actor
                 revoke(.session, id, at: context.at, until: lifetimes.horizon(after: context.at))
-                record(
-                    AuditEntry(
-                        at: context.at, actor: context.actor, action: .sessionRevoke, target: id, reason: context.reason,
-                        detail: "user \(sessionsByID[id]!.user)"))
+                if auditEach {
+                    record(
+                        AuditEntry(
+                            at: context.at, actor: context.actor, action: .sessionRevoke, target: id, reason: context.reason,
+                            detail: "user \(sessionsByID[id]!.user)"))
+                }
                 count += 1
             }
             return count

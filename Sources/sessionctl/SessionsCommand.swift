@@ -180,7 +180,7 @@ struct RefreshHistoryLine {
     }
 }
 
-/// `sessionctl sessions revoke (ID… | -) --reason R --db P`
+/// `sessionctl sessions revoke (ID… | - | --where F [--dry-run]) --reason R --db P`
 struct SessionsRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
@@ -188,22 +188,35 @@ struct SessionsRevoke: ParsableCommand {
         discussion: """
             With -, reads session ids from standard input, one per line, and commits each on its \
             own, printing "revoked ID" once it is durable (unknown or already ended ids are reported \
-            on stderr and skipped).
+            on stderr and skipped). With --where, revokes every active session the filter matches \
+            (the console's filter language), \(Administration.bulkChunk) per transaction with progress \
+            on stderr, and writes one session.revoke_bulk audit entry; --dry-run only prints the \
+            blast radius (no --reason needed).
             """
     )
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var audit: AuditOptions
-    @Argument(help: "Session ids, or - to read them from standard input.") var ids: [String]
+    @Option(help: "Why: recorded in the audit log (required, but for --dry-run).") var reason: String?
+    @Option(help: "Who: recorded in the audit log (default: your login name).") var actor: String?
+    @Option(name: .customLong("where"), help: "Every active session this filter matches, e.g. 'ip:203.0.113.0/24 created<1h'.") var filterText: String?
+    @Flag(help: "With --where: print what would be revoked, change nothing.") var dryRun = false
+    @Argument(help: "Session ids, or - to read them from standard input.") var ids: [String] = []
 
     func validate() throws {
-        if ids.isEmpty { throw ValidationError("give at least one session id, or -") }
+        if filterText != nil, !ids.isEmpty { throw ValidationError("give session ids or --where, not both") }
+        if filterText == nil, ids.isEmpty { throw ValidationError("give at least one session id, -, or --where FILTER") }
+        if dryRun, filterText == nil { throw ValidationError("--dry-run goes with --where") }
+        if !dryRun, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason is required (and must not be empty)") }
     }
 
+    /// The audit context of this run.
+    var audit: AuditContext { AuditContext(actor: actor ?? defaultActor(), reason: reason ?? "", at: SystemClock.now()) }
+
     func run() throws {
+        if let filterText { return try revokeMatching(filterText) }
         let db = try store.open()
         if ids == ["-"] { return try revokeStream(db) }
-        let count = try withStore { try store.administration(db).revokeSessions(ids: ids, audit: audit.context()) }
+        let count = try withStore { try store.administration(db).revokeSessions(ids: ids, audit: audit) }
         if count == 0 {
             printError("refused: \(ids.count == 1 ? "session \(ids[0]) is" : "those sessions are") already revoked or expired")
             throw ExitStatus.rejected
@@ -213,6 +226,30 @@ struct SessionsRevoke: ParsableCommand {
 }
 
 extension SessionsRevoke {
+    /// `--where`: the blast radius, then (unless a dry run) the bulk revocation.
+    private func revokeMatching(_ text: String) throws {
+        let db = try store.open()
+        let now = SystemClock.now()
+        let query = try SessionsList.query(where: text, now: now, limit: Administration.bulkChunk)
+        let administration = store.administration(db)
+        let reading = ProgressReporter()
+        let radius = try withStore { try administration.bulkRadius(query, now: now) { reading.report("reading", done: $0, total: $0) } }
+        reading.finish()
+        printOut("matches: \(radius.summary)")
+        for session in radius.sample { printOut("  \(session.id)  \(session.user)  \(session.client)  \(session.ip)") }
+        if dryRun { return printOut("dry run: nothing revoked") }
+        guard radius.sessions > 0 else { return printOut("nothing to revoke") }
+        let reporter = ProgressReporter()
+        let outcome = try withStore {
+            try administration.revokeMatching(query, criteria: text, audit: audit) { done in
+                reporter.report("revoking", done: done, total: max(radius.sessions, done))
+                return true
+            }
+        }
+        reporter.finish()
+        printOut("revoked \(outcome.revoked) session\(outcome.revoked == 1 ? "" : "s") matching \(text)")
+    }
+
     /// Revokes ids read line by line, one transaction each, reporting each commit.
     private func revokeStream(_ db: any SessionStore) throws {
         let administration = store.administration(db)
@@ -221,7 +258,7 @@ extension SessionsRevoke {
             let id = line.trimmingCharacters(in: .whitespaces)
             if id.isEmpty { continue }
             do {
-                if try administration.revokeSessions(ids: [id], audit: audit.context()) == 1 {
+                if try administration.revokeSessions(ids: [id], audit: audit) == 1 {
                     revoked += 1
                     printOut("revoked \(id)")
                 } else {

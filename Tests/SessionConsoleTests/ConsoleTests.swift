@@ -415,3 +415,57 @@ struct ConsoleSavedViewTests {
         #expect(app.state.status?.error == true)
     }
 }
+
+/// `D`: every session the filter matches, after its blast radius, a reason and `y`; Esc
+/// between chunks stops it.
+@Suite("Console bulk revocation")
+struct ConsoleBulkTests {
+    @Test("/filter Enter D reason Enter y revokes every active match, with one audit entry")
+    func bulk() throws {
+        let f = try ConsoleFixture()
+        f.key(.character("/")); f.type("user:bob.smith"); f.key(.enter)
+        f.key(.character("D"))
+        guard case .reason(.revokeMatching(_, let criteria, let expected), _) = f.app.state.mode else {
+            Issue.record("no reason prompt: \(f.app.state.mode)")
+            return
+        }
+        #expect(criteria == "user:bob.smith" && expected == 2)
+        #expect(f.screen().contains(" matches: 2 active sessions of 1 user; clients "))
+        f.type("phished"); f.key(.enter)
+        guard case .confirm(_, _, let summary) = f.app.state.mode else { Issue.record("no confirmation"); return }
+        #expect(summary.hasPrefix("REVOKE every active session matching user:bob.smith?") && summary.contains("matches: 2 active sessions of 1 user"))
+        f.key(.character("y"))
+        #expect(f.app.state.status?.text == "revoked 2 sessions matching user:bob.smith")
+        #expect(try f.store.sessions(SessionQuery(user: "bob.smith", state: .active), now: ConsoleFixture.now).isEmpty)
+        let bulk = try f.store.auditEntries(limit: 50, before: nil).filter { $0.action == .sessionRevokeBulk }
+        #expect(bulk.count == 1 && bulk[0].detail == "2 sessions revoked" && bulk[0].reason == "phished" && bulk[0].actor == "tester")
+        // Nothing left to match: D says so and asks nothing.
+        f.key(.character("D"))
+        #expect(f.app.state.mode == .normal && f.app.state.status?.error == true)
+    }
+
+    @Test("Esc while it runs stops after the chunk in progress; what was revoked is reported and audited")
+    func cancel() throws {
+        let f = try ConsoleFixture()
+        var extra: [ImportedSession] = []
+        for index in 0..<1_200 {
+            let at = ConsoleFixture.now - 5_000 - Double(index)
+            extra.append(
+                ImportedSession(
+                    session: SessionRecord(
+                        id: String(format: "bulk-%04d", index), user: "mass\(index % 7)", client: "web", ip: "192.0.2.\(index % 250)", userAgent: "x",
+                        createdAt: at, lastUsedAt: at, expiresAt: at + 86_400, idleExpiresAt: at + 86_400), family: []))
+        }
+        try f.store.importSessions(extra)
+        f.key(.character("/")); f.type("user:mass"); f.key(.enter)
+        f.key(.character("D")); f.type("spam wave"); f.key(.enter)
+        f.backend.events = [.key(.escape)]  // pressed while the first chunk is written
+        f.key(.character("y"))
+        #expect(f.app.state.status?.text == "stopped: \(Administration.bulkChunk) sessions revoked (each committed), the rest untouched")
+        #expect(
+            try f.store.sessions(SessionQuery(state: .revoked, limit: 5_000), now: ConsoleFixture.now).filter { $0.user.hasPrefix("mass") }.count
+                == Administration.bulkChunk)
+        let entry = try #require(try f.store.auditEntries(limit: 50, before: nil).first { $0.action == .sessionRevokeBulk })
+        #expect(entry.detail == "\(Administration.bulkChunk) sessions revoked; cancelled" && entry.target == "user:mass")
+    }
+}

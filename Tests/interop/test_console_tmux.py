@@ -216,3 +216,40 @@ def test_a_file_it_may_not_write_opens_read_only_and_says_so(tmp_path, store, se
             console.close()
     finally:
         os.chmod(store, 0o644)
+
+
+def test_bulk_revoke_by_network_and_export_under_tmux(tmp_path, store, sessionctl):
+    """`/ip:203.0.113.0/25 Enter D reason Enter y` in the real console, then `:export` of what
+    is left; the counts are checked against the store and the audit log."""
+    import csv
+    import ipaddress
+
+    everything = json.loads(sessionctl("sessions", "list", "--json", "--limit", "100000", "--db", store).out)
+    net = ipaddress.ip_network("203.0.113.0/25")
+    hit = [s for s in everything if s["state"] == "active" and ":" not in s["ip"] and ipaddress.ip_address(s["ip"]) in net]
+    console = Console(tmp_path, "--db", store, "--actor", "oncall")
+    try:
+        console.wait_for("sessions ·")
+        console.keys("/"); console.type("ip:203.0.113.0/25"); console.keys("Enter")
+        console.keys("D")
+        screen = console.wait_for("matches: ")
+        assert f"matches: {len(hit)} active sessions" in screen
+        console.type("botnet wave"); console.keys("Enter")
+        console.wait_for("REVOKE every active session matching ip:203.0.113.0/25?")
+        console.keys("y")
+        console.wait_for(f"revoked {len(hit)} sessions matching ip:203.0.113.0/25")
+        target = tmp_path / "left.csv"
+        console.keys("Escape")
+        console.keys("/"); console.type("state:active"); console.keys("Enter")
+        console.keys(":"); console.type(f"export {target}"); console.keys("Enter")
+        console.wait_for("exported ")
+        console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    audit = json.loads(sessionctl("audit", "list", "--json", "--db", store).out)
+    bulk = [e for e in audit if e["action"] == "session.revoke_bulk"]
+    assert len(bulk) == 1 and bulk[0]["detail"] == f"{len(hit)} sessions revoked" and bulk[0]["actor"] == "oncall"
+    rows = list(csv.DictReader(target.open(newline="")))
+    active_before = sum(1 for s in everything if s["state"] == "active")
+    assert len(rows) == active_before - len(hit) and all(r["state"] == "active" for r in rows)

@@ -325,3 +325,36 @@ def test_list_where_uses_the_filter_language(store, sessionctl):
     assert where("state:active", "--state", "revoked") == []
     bad = sessionctl("sessions", "list", "--db", store, "--where", "user:al created>2x")
     assert bad.code == 64 and bad.err.strip() == 'error: --where: "2x" is not a duration (like 30s, 10m, 2h, 1d, 1w) at column 9'
+
+
+def test_revoke_where_by_network_dry_run_then_for_real(store, sessionctl):
+    """The network is judged by Python's ipaddress module, not by our code."""
+    import ipaddress
+
+    everything = sessions(sessionctl, store)
+    net = ipaddress.ip_network("203.0.113.0/25")
+
+    def inside(s):
+        try:
+            return ipaddress.ip_address(s["ip"]) in net
+        except ValueError:
+            return False
+
+    expected = [s for s in everything if s["state"] == "active" and inside(s)]
+    assert expected, "the seed has sessions in 203.0.113.0/25"
+    dry = sessionctl("sessions", "revoke", "--where", "ip:203.0.113.0/25", "--dry-run", "--db", store)
+    assert dry.code == 0, dry
+    users = {s["user"].lower() for s in expected}
+    assert dry.out.splitlines()[0].startswith(f"matches: {len(expected)} active sessions of {len(users)} users; clients ")
+    assert dry.out.splitlines()[-1] == "dry run: nothing revoked"
+    assert sessions(sessionctl, store) == everything
+    assert sessionctl("sessions", "revoke", "--where", "ip:203.0.113.0/25", "--db", store).code == 64  # --reason required
+    real = sessionctl("sessions", "revoke", "--where", "ip:203.0.113.0/25", "--reason", "botnet", "--actor", "oncall", "--db", store)
+    assert real.code == 0 and real.out.splitlines()[-1] == f"revoked {len(expected)} sessions matching ip:203.0.113.0/25", real
+    after = {s["id"]: s for s in sessions(sessionctl, store)}
+    assert all(after[s["id"]]["state"] == "revoked" and after[s["id"]]["revoke_reason"] == "botnet" for s in expected)
+    assert sum(1 for s in everything if s["state"] == "active") - len(expected) == sum(1 for s in after.values() if s["state"] == "active")
+    audit = json.loads(sessionctl("audit", "list", "--json", "--db", store).out)
+    bulk = [e for e in audit if e["action"] == "session.revoke_bulk"]
+    assert len(bulk) == 1 and bulk[0]["detail"] == f"{len(expected)} sessions revoked" and bulk[0]["target"] == "ip:203.0.113.0/25"
+    assert not any(e["action"] == "session.revoke" and e["reason"] == "botnet" for e in audit)

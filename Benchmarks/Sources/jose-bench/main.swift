@@ -15,6 +15,34 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "console-memory
     print(String(format: "%.0f %.1f %.1f %.1f", result.firstFrameMilliseconds, result.keystrokeP50, result.keystrokeP95, result.residentMegabytes))
     exit(0)
 }
+// `jose-bench bulk-feed` runs only the bulk-revocation catch-up of a verifier.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "bulk-feed" {
+    printBulkFeed(try await BulkFeedBenchmarks.run())
+    exit(0)
+}
+func printBulkFeed(_ r: BulkFeedBenchmarks.Result) {
+    print(
+        "- a bulk revocation of \(r.events) sessions reaching a verifier (per-session events, pages of 1,000): caught up in "
+            + String(
+                format: "%.2f s over %d requests; +%.1f MB resident for the denylist; cached verify with it in place: %.0f/s", r.catchUpSeconds, r.requests,
+                r.residentDeltaMegabytes, r.cachedVerifiesPerSecond)
+            + " — targets ≤ 5 s and ≤ 64 MB: " + (r.catchUpSeconds <= 5 && r.residentDeltaMegabytes <= 64 ? "met" : "**missed**"))
+}
+// `jose-bench bulk-revoke [FILTER]` runs only the bulk revocation on a copy of the 1,000,000-session store.
+func printBulkRevoke(_ r: BulkRevokeBenchmarks.Result) {
+    print(
+        "- revoking every active session matching `\(r.filter)` on a copy of the 1,000,000-session SQLite store: \(r.matched) sessions; blast radius read in "
+            + String(
+                format: "%.2f s; revoked in %.2f s (%.0f sessions/s, %d per transaction), the longest transaction %.0f ms", r.radiusSeconds, r.revokeSeconds,
+                Double(r.matched) / max(r.revokeSeconds, 0.001), Administration.bulkChunk, r.longestChunkMilliseconds))
+}
+if (2...3).contains(CommandLine.arguments.count), CommandLine.arguments[1] == "bulk-revoke" {
+    let folder = ProcessInfo.processInfo.environment["BENCH_DATA"] ?? ".data"
+    printBulkRevoke(
+        try BulkRevokeBenchmarks.run(
+            seed: folder + "/seed-1000000.sqlite", filter: CommandLine.arguments.count == 3 ? CommandLine.arguments[2] : "ip:203.0.113.0/24"))
+    exit(0)
+}
 // `jose-bench verifier` runs only the SessionVerifier cache benchmark.
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "verifier" {
     let result = try await VerifierBenchmarks.run()
@@ -122,10 +150,12 @@ for (name, one, two) in try JOSEBenchmarks.scaling() {
     print("- \(name) verify on two threads ≥ 1.8× one: \(rate(one)) → \(rate(two)) = \(ratio(two, one)) — \(verdict(two / one, atLeast: 1.8))")
 }
 
+let bulkFeed = try await BulkFeedBenchmarks.run()
 let verifier = try await VerifierBenchmarks.run()
 print(
     "- SessionVerifier on a repeated ES256 token (cache hit; exp and a \(verifier.revocations)-entry denylist checked): \(rate(verifier.cached)); a full ES256 verify: \(rate(verifier.fullVerify)) (\(ratio(verifier.cached, verifier.fullVerify))); SHA-256 of the token alone: \(rate(verifier.sha256)) — target ≥ 1,000,000/s: \(verdict(verifier.cached / 1_000_000, atLeast: 1))"
 )
+printBulkFeed(bulkFeed)
 
 print("\n## Store\n")
 let rotation = try StoreBenchmarks.rotation(folder: folder)
@@ -147,6 +177,9 @@ print("\nQueries on \(sessions) sessions (best of 7):\n")
 print(row(["query", "ms"]))
 print(row(["---", "---:"]))
 for (name, ms) in try StoreBenchmarks.queries(big) { print(row([name, String(format: "%.2f", ms)])) }
+
+print("")
+printBulkRevoke(try BulkRevokeBenchmarks.run(seed: bigPath, filter: "ip:203.0.113.0/24"))
 
 print("\n## Console (headless backend, 120×40)\n")
 let small = try StoreBenchmarks.seeded(folder: folder, sessions: 10_000)

@@ -14,6 +14,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// A user cutoff, with every active session of the user revoked.
     public static let userRevoke = AuditAction(rawValue: "user.revoke")
     public static let sessionRevoke = AuditAction(rawValue: "session.revoke")
+    /// Every session a filter matched, revoked in chunks: one entry with the criteria and count.
+    public static let sessionRevokeBulk = AuditAction(rawValue: "session.revoke_bulk")
     /// One access token revoked by `jti`.
     public static let tokenRevoke = AuditAction(rawValue: "token.revoke")
     public static let clientAdd = AuditAction(rawValue: "client.add")

@@ -117,10 +117,12 @@ public protocol SessionStore: AnyObject, Sendable {
     func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int
     /// Headline counts at `now`.
     func sessionCounts(now: Double) throws(StoreError) -> SessionCounts
-    /// Revokes the given active sessions; returns how many it revoked. `.notFound` when an
-    /// id does not exist; sessions already revoked or expired are skipped.
+    /// Revokes the given active sessions in one transaction; returns how many it revoked.
+    /// `.notFound` (writing nothing) when an id does not exist; sessions already revoked or
+    /// expired are skipped. `auditEach` writes one `session.revoke` entry per session; a bulk
+    /// revocation passes false and writes its own single entry.
     @discardableResult
-    func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int
+    func revokeSessions(ids: [String], audit: AuditContext, auditEach: Bool) throws(StoreError) -> Int
     /// The refresh family of a session, oldest first.
     func refreshHistory(sessionID: String) throws(StoreError) -> [RefreshTokenRecord]
     /// The refresh token with this hash and its session, or nil; changes nothing (for
@@ -190,6 +192,12 @@ public protocol SessionStore: AnyObject, Sendable {
 extension SessionStore {
     /// Writable unless the store says otherwise.
     public var canWrite: Bool { true }
+
+    /// `revokeSessions(ids:audit:auditEach:)` with an audit entry per session.
+    @discardableResult
+    public func revokeSessions(ids: [String], audit: AuditContext) throws(StoreError) -> Int {
+        try revokeSessions(ids: ids, audit: audit, auditEach: true)
+    }
 
     /// A new session with its first refresh token, through the one insert path.
     public func createSession(_ session: SessionRecord, refreshTokenHash: [UInt8]) throws(StoreError) {
