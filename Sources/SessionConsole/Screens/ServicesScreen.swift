@@ -9,7 +9,7 @@ struct ServicesScreen {
 
     func draw(_ state: ConsoleState, into buffer: inout CellBuffer) {
         let table = Table(
-            [("SERVICE", 10), ("INSTANCE", 16), ("STATE", 6), ("FEED", 6), ("LAG", 0), ("KEYS", 16), ("CONTACT", 8), ("VERSION", 6), ("IDENTITY", 8)],
+            [("SERVICE", 10), ("INSTANCE", 16), ("STATE", 6), ("FEED", 6), ("LAG", 0), ("KEYS", 16), ("CONTACT", 8), ("VERSION", 7), ("IDENTITY", 8)],
             total: state.width, flexible: 4)
         table.draw(table.titles(), y: 2, style: theme[.header], into: &buffer)
         let services = Array(state.lagHistory.keys).sorted()
