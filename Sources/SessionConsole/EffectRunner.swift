@@ -167,11 +167,8 @@ public final class EffectRunner {
         case .revokeKey(let kid):
             try administration.changeKeys(.revoke(kid), audit: audit)
             return "revoked key \(kid.prefix(16))…"
-        case .incident(let incident):
-            // Performed above, where its progress starts; not reached.
-            return "contained \(incident.description)"
-        case .revokeMatching:
-            return "revoked"  // performed above, with its progress; not reached
+        case .incident, .revokeMatching:
+            preconditionFailure("performed with their progress by perform(_:)")
         }
     }
 

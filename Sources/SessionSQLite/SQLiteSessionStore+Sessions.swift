@@ -83,10 +83,9 @@ extension SQLiteSessionStore {
         // common one (`+column` keeps SQLite off that index) is found quickly by walking
         // the sort order. Either way a keystroke costs milliseconds at a million rows.
         if let ip = query.ipPrefix {
-            let pattern = Self.prefixPattern(ip)
-            let rare = try withConnection { db in try Self.isRare(db, column: "ip", pattern: pattern) }
-            clauses.append(rare ? "ip LIKE ? ESCAPE '\\'" : "+ip LIKE ? ESCAPE '\\'")
-            values.append(.text(pattern))
+            let pattern: [SQLiteStatement.Value] = [.text(Self.prefixPattern(ip))]
+            clauses.append(try planned("+ip LIKE ? ESCAPE '\\'", pattern))
+            values += pattern
         }
         if let client = query.client {
             clauses.append("client = ?")
@@ -95,7 +94,7 @@ extension SQLiteSessionStore {
         if let text = query.text, !text.isEmpty {
             let pattern = Self.prefixPattern(text)
             let rare = try withConnection { db in
-                try ["user", "ip", "client"].allSatisfy { column in try Self.isRare(db, column: column, pattern: pattern) }
+                try ["user", "ip", "client"].allSatisfy { column in try Self.isRare(db, clause: "\(column) LIKE ? ESCAPE '\\'", [.text(pattern)]) }
             }
             if rare {
                 clauses.append(
@@ -110,8 +109,7 @@ extension SQLiteSessionStore {
         }
         // The filter language's conditions and time bounds, planned like the prefixes above.
         for (clause, bound) in try filterClauses(query) {
-            let rare = try withConnection { db in try Self.isRare(db, clause: clause.replacingOccurrences(of: "+", with: ""), bound) }
-            clauses.append(rare ? clause.replacingOccurrences(of: "+", with: "") : clause)
+            clauses.append(try planned(clause, bound))
             values += bound
         }
         switch query.state {
@@ -119,12 +117,9 @@ extension SQLiteSessionStore {
             // Usually most sessions: walk the sort order (`+` keeps SQLite off the idle-end
             // index, which would sort every active row per page); when few are active, their
             // index is the way in.
-            let rare = try withConnection { db in
-                try Self.isRare(db, clause: "revoked_at IS NULL AND idle_expires_at > ?", [.real(now)])
-            }
-            clauses.append(
-                rare ? "revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?" : "revoked_at IS NULL AND +expires_at > ? AND +idle_expires_at > ?")
-            values += [.real(now), .real(now)]
+            let bound: [SQLiteStatement.Value] = [.real(now), .real(now)]
+            clauses.append(try planned("revoked_at IS NULL AND +expires_at > ? AND +idle_expires_at > ?", bound))
+            values += bound
         case .revoked?:
             clauses.append("revoked_at IS NOT NULL")
         case .expired?:
@@ -263,16 +258,19 @@ extension SQLiteSessionStore {
         return out
     }
 
+    /// `clause`, written with `+column` to keep SQLite off that column's index, as is when
+    /// many rows pass it (walking the sort order finds a page fast), or without the `+`s when
+    /// few do (its own index finds them and they are sorted). Values are bound, never in the
+    /// text, so `+` marks only columns.
+    private func planned(_ clause: String, _ values: [SQLiteStatement.Value]) throws(StoreError) -> String {
+        let indexed = clause.replacingOccurrences(of: "+", with: "")
+        let rare = try withConnection { db in try Self.isRare(db, clause: indexed, values) }
+        return rare ? indexed : clause
+    }
+
     /// True when fewer than `rareBound` rows pass `clause`.
     static func isRare(_ db: SQLiteConnection, clause: String, _ values: [SQLiteStatement.Value]) throws -> Bool {
         let count = try db.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(clause) LIMIT ?)", values + [.integer(Int64(rareBound))])
-        return count < rareBound
-    }
-
-    static func isRare(_ db: SQLiteConnection, column: String, pattern: String) throws -> Bool {
-        let count = try db.scalarInt(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE \(column) LIKE ? ESCAPE '\\' LIMIT ?)",
-            [.text(pattern), .integer(Int64(rareBound))])
         return count < rareBound
     }
 

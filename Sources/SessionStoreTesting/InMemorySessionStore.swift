@@ -183,7 +183,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
                 if let client = query.client, s.client != client { return false }
                 if let text = query.text, !text.isEmpty, !(prefix(s.user, text) || prefix(s.ip, text) || prefix(s.client, text)) { return false }
                 if let state = query.state, s.state(at: now) != state { return false }
-                if !query.matchesIndexed(s, now: now) { return false }
+                if !query.matchesIndexed(s) { return false }
                 let position = SessionCursor(s, sort: query.sort, now: now)
                 if let after = query.after, !after.precedes(position, in: query.sort) { return false }
                 if let from = query.from, !(from == position || from.precedes(position, in: query.sort)) { return false }

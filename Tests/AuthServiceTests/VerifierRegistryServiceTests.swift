@@ -52,7 +52,11 @@ struct VerifierRegistryServiceTests {
     func gauges() async throws {
         let fixture = try await ServiceFixture()
         let now = SystemClock.now()
+        try Administration(store: fixture.store, kek: fixture.kek).ensureSigningKeys(audit: AuditContext(actor: "t", reason: "t", at: now - 10))
         let keys = try fixture.store.signingKeys()
+        // The waiting key is revoked; "a" still reports holding it.
+        let leaked = try #require(keys.first { $0.state == .next }).kid
+        try Administration(store: fixture.store, kek: fixture.kek).changeKeys(.revoke(leaked), audit: AuditContext(actor: "t", reason: "t", at: now - 5))
         let issued = try fixture.store.revocations(after: 0, limit: 10).count
         try fixture.store.revokeTokenID("jti-1", expiresAt: now + 60, audit: AuditContext(actor: "t", reason: "t", at: now - 3))
         try fixture.store.revokeTokenID("jti-2", expiresAt: now + 60, audit: AuditContext(actor: "t", reason: "t", at: now - 2))
@@ -70,7 +74,7 @@ struct VerifierRegistryServiceTests {
         #expect(text.contains("sessiond_verifiers{state=\"live\"} 3\n") && text.contains("sessiond_verifiers{state=\"silent\"} 1\n"))
         #expect(text.contains("sessiond_verifier_lag_events{service=\"orders\"} 2\n") && text.contains("sessiond_verifier_lag_events{service=\"billing\"} 0\n"))
         #expect(!text.contains("service=\"legacy\""))
-        #expect(text.contains("sessiond_verifiers_holding_revoked_keys 0\n"))
+        #expect(text.contains("sessiond_verifiers_holding_revoked_keys 1\n"))
         // A service that goes away leaves no series behind.
         _ = try fixture.store.forgetVerifiers(silentSince: now + 1)
         await fixture.service.updateVerifierGauges()

@@ -151,33 +151,10 @@ public struct SessionQuery: Sendable, Equatable {
         self.state = state
     }
 
-    /// True when `session` passes every index-backed part of the query at `now` (the
+    /// True when `session` passes the query's conditions and time bounds (the
     /// in-memory store's rule, and what the SQL stores must agree with).
-    public func matchesIndexed(_ session: SessionRecord, now: Double) -> Bool {
+    public func matchesIndexed(_ session: SessionRecord) -> Bool {
         conditions.allSatisfy { $0.matches(session) } && timeBounds.allSatisfy { $0.matches(session) }
-    }
-
-    /// Parses the earlier console filter: `user:alice ip:203.0.113. state:revoked client:ios`
-    /// plus free text (matched as a prefix of user, ip or client).
-    public static func parseFilter(_ text: String, limit: Int = 50) -> SessionQuery {
-        var query = SessionQuery(limit: limit)
-        var words: [String] = []
-        for token in text.split(separator: " ") {
-            let parts = token.split(separator: ":", maxSplits: 1).map(String.init)
-            if parts.count == 2, !parts[1].isEmpty {
-                switch parts[0].lowercased() {
-                case "user": query.user = parts[1]; continue
-                case "ip": query.ipPrefix = parts[1]; continue
-                case "client": query.client = parts[1]; continue
-                case "state":
-                    if let state = SessionState(rawValue: parts[1].lowercased()) { query.state = state; continue }
-                default: break
-                }
-            }
-            words.append(String(token))
-        }
-        query.text = words.isEmpty ? nil : words.joined(separator: " ")
-        return query
     }
 }
 
