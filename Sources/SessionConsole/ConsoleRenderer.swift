@@ -29,6 +29,7 @@ public struct ConsoleRenderer {
         case .audit: AuditScreen(theme: theme).draw(state, into: &buffer)
         case .services: ServicesScreen(theme: theme).draw(state, into: &buffer)
         case .incident: IncidentScreen(theme: theme).draw(state, into: &buffer)
+        case .columns: ColumnsScreen(theme: theme).draw(state, into: &buffer)
         case .help: HelpScreen(theme: theme).draw(state, into: &buffer)
         }
         drawBottom(state, &buffer)
@@ -136,6 +137,10 @@ public struct ConsoleRenderer {
         case .sort: "sort"
         case .incident: "incident"
         case .revokeMatching: "revoke all"
+        case .chooseColumns: "columns"
+        case .toggleColumn: "show/hide"
+        case .moveColumnUp: "left"
+        case .moveColumnDown: "right"
         case .back: "back"
         case .quit: "quit"
         default: binding.description

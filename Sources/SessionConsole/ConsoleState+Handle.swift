@@ -81,7 +81,7 @@ extension ConsoleState {
         case .audit: return [.loadAudit]
         case .detail: return detail.map { [.loadDetail($0.id)] } ?? []
         case .services, .incident: return [.loadVerifiers]
-        case .inspector, .help: return []
+        case .inspector, .columns, .help: return []
         }
     }
 
@@ -219,6 +219,7 @@ extension ConsoleState {
             case .keys where keys.indices.contains(row): keyCursor = row
             case .audit where visibleAudit.indices.contains(row): auditCursor = row
             case .services where verifiers.indices.contains(row): serviceCursor = row
+            case .columns where SessionColumn.allCases.indices.contains(row): columnCursor = row
             default: break
             }
             return []
@@ -350,6 +351,14 @@ extension ConsoleState {
         case .reveal:
             revealed.toggle()
             return []
+        case .chooseColumns:
+            guard view == .sessions else { return [] }
+            columnCursor = 0
+            push(.columns)
+            return []
+        case .toggleColumn: return toggleColumn()
+        case .moveColumnUp: return moveColumn(by: -1)
+        case .moveColumnDown: return moveColumn(by: 1)
         case .sort:
             guard view == .sessions else { return [] }
             let all = SessionSort.allCases
@@ -379,6 +388,7 @@ extension ConsoleState {
         case .keys: keyCursor = clamp(keyCursor + delta, keys.count)
         case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
         case .services: serviceCursor = clamp(serviceCursor + delta, verifiers.count)
+        case .columns: columnCursor = clamp(columnCursor + delta, SessionColumn.allCases.count)
         case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
         case .help: helpScroll = max(0, min(helpScroll + delta, HelpScreen.lines(self).count - 1))
         case .inspector, .incident: break
@@ -411,6 +421,8 @@ extension ConsoleState {
             return [.loadSessions(query, .replace(selectID: nil, cursor: top ? 0 : pageSize - 1))]
         case .keys: keyCursor = top ? 0 : max(0, keys.count - 1)
         case .audit: auditCursor = top ? 0 : max(0, visibleAudit.count - 1)
+        case .services: serviceCursor = top ? 0 : max(0, verifiers.count - 1)
+        case .columns: columnCursor = top ? 0 : SessionColumn.allCases.count - 1
         default: break
         }
         return []

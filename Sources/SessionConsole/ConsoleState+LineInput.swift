@@ -122,7 +122,7 @@ extension ConsoleState {
             guard SavedViews.isValidName(name) else { status = ("usage: :save NAME (letters, digits, - _ .; up to 32)", true); return [] }
             guard let viewsPath else { status = ("saving views is off: no views file", true); return [] }
             savedViews.removeAll { $0.name == name }
-            savedViews.append(SavedView(name: name, sort: sort, filter: filterText))
+            savedViews.append(SavedView(name: name, sort: sort, filter: filterText, columns: columns))
             return [.saveViews(savedViews, path: viewsPath, saved: name)]
         case "view":
             let name = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
@@ -137,6 +137,7 @@ extension ConsoleState {
             previousViews.removeAll()
             view = .sessions
             sort = saved.sort
+            columns = saved.columns
             status = ("view \(saved.name): \(saved.filter.isEmpty ? "no filter" : saved.filter), sorted by \(saved.sort.rawValue)", false)
             return setFilter(saved.filter) + [.loadCounts]
         case "export":

@@ -38,6 +38,10 @@ public struct ConsoleState: Sendable {
     /// terms are checked on a bounded scan.
     public var filterNote: (text: String, error: Bool)?
     public var sort: SessionSort = .created
+    /// The chosen columns, in order (`c` chooses; narrow terminals show `shownColumns`).
+    public var columns: [SessionColumn] = SessionColumn.defaults
+    /// The row selected in the column chooser.
+    public var columnCursor = 0
     public var atNewest = true
     public var counts: SessionCounts?
     public var activity: ActivityHistogram?
@@ -104,6 +108,12 @@ public struct ConsoleState: Sendable {
 
     /// Rows of the table area (the screen less title, activity, header, prompt and hints).
     public var pageSize: Int { max(1, height - 5) }
+
+    /// The chosen columns that fit the terminal's width.
+    public var shownColumns: [SessionColumn] { SessionColumn.fitting(columns, width: width) }
+
+    /// The chooser's rows: the chosen columns in order, then the others.
+    public var columnChoices: [SessionColumn] { columns + SessionColumn.allCases.filter { !columns.contains($0) } }
 
     /// The selected session.
     public var selected: SessionRecord? { rows.indices.contains(cursor) ? rows[cursor] : nil }

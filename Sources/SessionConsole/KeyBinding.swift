@@ -6,6 +6,7 @@ import TerminalUI
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
     case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort, incident, revokeMatching
+    case chooseColumns, toggleColumn, moveColumnUp, moveColumnDown
 }
 
 /// One key bound to one action in some views.
@@ -37,7 +38,7 @@ public struct KeyBinding: Sendable {
 
 /// The default keys (DESIGN.md, "The console").
 public enum Keymap {
-    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .services, .help]
+    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .services, .columns, .help]
     static let all = Set(ConsoleView.allCases)
 
     public static let defaults: [KeyBinding] = [
@@ -55,6 +56,9 @@ public enum Keymap {
         KeyBinding(
             .character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions],
             hint: true),
+        KeyBinding(.character(" "), "space", .toggleColumn, "show or hide the column", views: [.columns], hint: true),
+        KeyBinding(.character("K"), "K", .moveColumnUp, "move the column left", views: [.columns], hint: true),
+        KeyBinding(.character("J"), "J", .moveColumnDown, "move the column right", views: [.columns], hint: true),
         KeyBinding(.character(":"), ":", .command, "command (:sessions :keys :audit :services :theme NAME :q)", views: all, hint: true),
         KeyBinding(.character("?"), "?", .help, "help", views: all, hint: true),
         KeyBinding(.character("i"), "i", .inspect, "inspect a token (of the selected session)", views: [.sessions, .detail], hint: true),
@@ -69,6 +73,7 @@ public enum Keymap {
         KeyBinding(
             .character("!"), "!", .incident, "incident: contain the selected user, the open session or the selected key, and watch every verifier apply it",
             views: [.sessions, .detail, .keys], dangerous: true, hint: true),
+        KeyBinding(.character("c"), "c", .chooseColumns, "choose the columns: show, hide, reorder (kept by :save)", views: [.sessions], hint: true),
         KeyBinding(.character("R"), "R", .reveal, "reveal or hide the token", views: [.inspector], hint: true),
         KeyBinding(.escape, "Esc", .back, "clear the filter or go back", views: all, hint: true),
         KeyBinding(.character("q"), "q", .quit, "go back; quit from the sessions view", views: all, hint: true),

@@ -1,21 +1,24 @@
 import Foundation
 import SessionCore
 
-/// A named console view: the filter and the sort order, restored by `:view NAME`.
+/// A named console view: the filter, the sort order and the columns, restored by `:view NAME`.
 public struct SavedView: Sendable, Equatable {
     public var name: String
     public var sort: SessionSort
     public var filter: String
+    public var columns: [SessionColumn]
 
-    public init(name: String, sort: SessionSort, filter: String) {
+    public init(name: String, sort: SessionSort, filter: String, columns: [SessionColumn] = SessionColumn.defaults) {
         self.name = name
         self.sort = sort
         self.filter = filter
+        self.columns = columns
     }
 }
 
-/// The saved-views file: one view per line, `NAME sort=SORT filter=FILTER TEXT…` (the
-/// filter runs to the end of the line), `#` comments and blank lines ignored.
+/// The saved-views file: one view per line, `NAME sort=SORT columns=A,B,… filter=FILTER
+/// TEXT…` (the filter runs to the end of the line; sort and columns may be left out for
+/// the defaults), `#` comments and blank lines ignored.
 public enum SavedViews {
     /// Why a views file was refused: its line and what is wrong.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -43,6 +46,7 @@ public enum SavedViews {
             var rest = parts.count > 1 ? Substring(parts[1]) : ""
             var sort = SessionSort.created
             var filter: String?
+            var columns = SessionColumn.defaults
             while !rest.isEmpty {
                 rest = rest.drop { $0 == " " }
                 if rest.hasPrefix("filter=") {
@@ -51,7 +55,20 @@ public enum SavedViews {
                 }
                 let word = rest.prefix { $0 != " " }
                 rest = rest.dropFirst(word.count)
-                guard word.hasPrefix("sort=") else { throw ParseError(line: number, message: "expected sort=… or filter=…, found \"\(word.prefix(40))\"") }
+                if word.hasPrefix("columns=") {
+                    switch SessionColumn.parseList(word.dropFirst("columns=".count)) {
+                    case .success(let chosen): columns = chosen
+                    case .failure(.repeated(let name)): throw ParseError(line: number, message: "column \(name) given twice")
+                    case .failure(.unknown(let name)):
+                        throw ParseError(
+                            line: number,
+                            message: "unknown column \"\(name)\" (\(SessionColumn.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    continue
+                }
+                guard word.hasPrefix("sort=") else {
+                    throw ParseError(line: number, message: "expected sort=…, columns=… or filter=…, found \"\(word.prefix(40))\"")
+                }
                 guard let chosen = SessionSort(rawValue: String(word.dropFirst(5))) else {
                     throw ParseError(
                         line: number,
@@ -59,7 +76,7 @@ public enum SavedViews {
                 }
                 sort = chosen
             }
-            let view = SavedView(name: parts[0], sort: sort, filter: filter ?? "")
+            let view = SavedView(name: parts[0], sort: sort, filter: filter ?? "", columns: columns)
             views.removeAll { $0.name == view.name }
             views.append(view)
         }
@@ -68,8 +85,11 @@ public enum SavedViews {
 
     /// The file text for `views`, which `parse` reads back to the same views.
     public static func render(_ views: [SavedView]) -> String {
-        var text = "# sessionctl console views: NAME sort=SORT filter=FILTER (written by :save)\n"
-        for view in views { text += "\(view.name) sort=\(view.sort.rawValue) filter=\(view.filter)\n" }
+        var text = "# sessionctl console views: NAME sort=SORT [columns=A,B,…] filter=FILTER (written by :save)\n"
+        for view in views {
+            let columns = view.columns == SessionColumn.defaults ? "" : " columns=" + view.columns.map(\.rawValue).joined(separator: ",")
+            text += "\(view.name) sort=\(view.sort.rawValue)\(columns) filter=\(view.filter)\n"
+        }
         return text
     }
 }

@@ -379,7 +379,7 @@ struct ConsoleSavedViewTests {
         let broken: [(String, String)] = [
             ("ok filter=x\nb@d filter=x", "line 2: \"b@d\" is not a view name (letters, digits, - _ .)"),
             ("v sort=sideways", "line 1: unknown sort \"sideways\" (created, last_used, user, ip, client, user_agent, expires, state)"),
-            ("v colour=red filter=x", "line 1: expected sort=… or filter=…, found \"colour=red\""),
+            ("v colour=red filter=x", "line 1: expected sort=…, columns=… or filter=…, found \"colour=red\""),
         ]
         for (text, message) in broken {
             #expect(throws: SavedViews.ParseError.self) { try SavedViews.parse(text) }

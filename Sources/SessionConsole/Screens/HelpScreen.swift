@@ -53,7 +53,7 @@ struct HelpScreen {
             guard y < state.height - 2 else { break }
             let width = max(7, DisplayWidth.of(line.label))
             buffer.put(" " + DisplayWidth.pad(line.label, to: 7), x: 0, y: y, style: theme[.hintKey])
-            buffer.put(line.text, x: 2 + width, y: y, style: line.dangerous ? theme[.warning] : theme[.normal], maxWidth: 68 - width)
+            buffer.put(line.text, x: 2 + width, y: y, style: line.dangerous ? theme[.warning] : theme[.normal], maxWidth: 67 - width)
             buffer.put(line.views, x: 70, y: y, style: theme[.muted], maxWidth: state.width - 71)
             y += 1
         }

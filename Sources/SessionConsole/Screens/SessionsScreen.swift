@@ -1,18 +1,17 @@
-import JOSE
 import SessionCore
 import TerminalUI
 
-/// The sessions view: the table of the current page, sorted column marked, marks and selection.
+/// The sessions view: the table of the current page in the chosen columns (those that fit
+/// the width), sorted column marked, marks and selection.
 struct SessionsScreen {
     let theme: Theme
 
     func draw(_ state: ConsoleState, into buffer: inout CellBuffer) {
+        let columns = state.shownColumns
         let table = Table(
-            [
-                (" ", 1), ("USER", 18), ("CLIENT", 7), ("IP", 16), ("USER AGENT", 0), ("CREATED", 11),
-                ("LAST SEEN", 9), ("EXPIRES IN", 10), ("STATE", 7),
-            ], total: state.width, flexible: 4)
-        let sortedColumn = ["created": 5, "last_used": 6, "user": 1, "ip": 3, "client": 2, "user_agent": 4, "expires": 7, "state": 8][state.sort.rawValue] ?? 5
+            [(" ", 1)] + columns.map { ($0.title, $0.width) }, total: state.width,
+            flexible: columns.firstIndex { $0.width == 0 }.map { $0 + 1 })
+        let sortedColumn = columns.firstIndex { $0.sort == state.sort }.map { $0 + 1 }
         table.draw(table.titles(sorted: sortedColumn, descending: state.sort.descending), y: 2, style: theme[.header], into: &buffer)
         if state.rows.isEmpty {
             buffer.put(
@@ -20,16 +19,9 @@ struct SessionsScreen {
                 x: 0, y: 3, style: theme[.muted])
         }
         for (index, session) in state.rows.prefix(state.pageSize).enumerated() {
-            let sessionState = session.state(at: state.now)
             let marked = state.marks.contains(session.id)
-            let expires = min(session.expiresAt, session.idleExpiresAt)
-            let cells = [
-                marked ? "●" : " ", session.user, session.client, session.ip, session.userAgent,
-                Timestamp.rfc3339(session.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ").dropFirst(5).description,
-                Timestamp.relative(session.lastUsedAt, now: state.now).replacingOccurrences(of: " ago", with: ""),
-                sessionState == .active ? Timestamp.duration(expires - state.now) : "-", sessionState.rawValue,
-            ]
-            var style = theme.style(for: sessionState)
+            let cells = [marked ? "●" : " "] + columns.map { $0.cell(session, now: state.now) }
+            var style = theme.style(for: session.state(at: state.now))
             if marked { style = theme[.marked] }
             if index == state.cursor { style = theme[.selection] }
             table.draw(cells, y: 3 + index, style: style, into: &buffer)

@@ -10,9 +10,9 @@ public struct Table: Sendable {
 
     public let columns: [Column]
 
-    /// Lays out `columns` (title, width) in `total` cells; the column at `flexible` gets the
-    /// rest (at least 8).
-    public init(_ columns: [(String, Int)], total: Int, flexible: Int) {
+    /// Lays out `columns` (title, width) in `total` cells; the column at `flexible` (if any)
+    /// gets the rest (at least 8).
+    public init(_ columns: [(String, Int)], total: Int, flexible: Int?) {
         let fixed = columns.enumerated().filter { $0.offset != flexible }.reduce(0) { $0 + $1.element.1 + 1 }
         self.columns = columns.enumerated().map { index, column in
             Column(title: column.0, width: index == flexible ? max(8, total - fixed - 1) : column.1)
