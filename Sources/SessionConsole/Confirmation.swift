@@ -31,6 +31,10 @@ enum Confirmation {
         case .revokeUser(let user):
             let live = impact.liveSessions
             return "Revoke all \(live) active session\(live == 1 ? "" : "s") of \(user), and refuse every token issued to \(user) until now?"
+        case .setUserDisabled(let user, let disabled):
+            guard disabled else { return "Enable \(user)? They can log in again." }
+            let live = impact.liveSessions
+            return "Disable \(user)? No new logins; their \(live) active session\(live == 1 ? "" : "s") keep\(live == 1 ? "s" : "") working until revoked (U)."
         case .rotateKey:
             let signer = impact.nextKid.map { "next key \($0.prefix(12))…" } ?? "a new \(impact.freshAlgorithm) key"
             return

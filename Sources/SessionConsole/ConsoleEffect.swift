@@ -16,6 +16,8 @@ public enum SessionsLoadMode: Sendable, Equatable {
 public enum PendingAction: Sendable, Equatable {
     case revokeSessions(ids: [String], users: [String])
     case revokeUser(String)
+    /// Stop (or let again) a user from logging in.
+    case setUserDisabled(String, disabled: Bool)
     case rotateKey
     case retireKey(String)
     case revokeKey(String)
@@ -35,6 +37,8 @@ public enum ConsoleEffect: Sendable, Equatable {
     case loadAudit
     case loadCounts
     case loadVerifiers
+    /// One user's picture, for the user view.
+    case loadUser(String)
     /// Count what revoking every match of the filter would touch.
     case measureBulk(SessionQuery, criteria: String)
     /// Write the saved views to their file.
@@ -75,6 +79,7 @@ public enum ConsoleEvent: Sendable {
     case confirmReady(PendingAction, reason: String, impact: ActionImpact)
     case performed(String)
     case verifiersLoaded([VerifierStatus], now: Double)
+    case userLoaded(UserOverview)
     case bulkMeasured(SessionQuery, criteria: String, BulkRadius)
     /// A status line, with nothing to reload.
     case noted(String)

@@ -24,6 +24,7 @@ public struct ConsoleRenderer {
         switch state.view {
         case .sessions: SessionsScreen(theme: theme).draw(state, into: &buffer)
         case .detail: DetailScreen(theme: theme).draw(state, into: &buffer)
+        case .user: UserScreen(theme: theme).draw(state, into: &buffer)
         case .inspector: InspectorScreen(theme: theme).draw(state, into: &buffer)
         case .keys: KeysScreen(theme: theme).draw(state, into: &buffer)
         case .audit: AuditScreen(theme: theme).draw(state, into: &buffer)
@@ -138,6 +139,8 @@ public struct ConsoleRenderer {
         case .incident: "incident"
         case .revokeMatching: "revoke all"
         case .chooseColumns: "columns"
+        case .openUser: "user"
+        case .disableUser: "disable/enable"
         case .toggleColumn: "show/hide"
         case .moveColumnUp: "left"
         case .moveColumnDown: "right"
@@ -152,6 +155,7 @@ public struct ConsoleRenderer {
         case .revokeSessions(let ids, let users):
             ids.count == 1 ? "revoking the session of \(users.first ?? "?")" : "revoking \(ids.count) sessions"
         case .revokeUser(let user): "revoking every session of \(user)"
+        case .setUserDisabled(let user, let disabled): "\(disabled ? "disabling" : "enabling") \(user)"
         case .rotateKey: "rotating the signing key"
         case .retireKey(let kid): "retiring key \(kid.prefix(12))…"
         case .revokeKey(let kid): "revoking key \(kid.prefix(12))…"

@@ -43,6 +43,12 @@ extension ConsoleState {
         case .noted(let message):
             status = (message, false)
             return []
+        case .userLoaded(let overview):
+            if userOverview?.name != overview.name { userCursor = 0 }
+            userOverview = overview
+            userCursor = min(userCursor, max(0, overview.recentSessions.count - 1))
+            if view != .user { push(.user) }
+            return []
         case .verifiersLoaded(let statuses, let now):
             return applyVerifiers(statuses, now: now)
         case .containing(let act, let reason, let startedAt):
@@ -80,6 +86,7 @@ extension ConsoleState {
         case .keys: return [.loadKeys]
         case .audit: return [.loadAudit]
         case .detail: return detail.map { [.loadDetail($0.id)] } ?? []
+        case .user: return userOverview.map { [.loadUser($0.name)] } ?? []
         case .services, .incident: return [.loadVerifiers]
         case .inspector, .columns, .help: return []
         }
@@ -97,6 +104,7 @@ extension ConsoleState {
         switch view {
         case .keys: return [.loadKeys]
         case .detail: return detail.map { [.loadDetail($0.id), reloadWindow()] } ?? []
+        case .user: return userOverview.map { [.loadUser($0.name)] } ?? []
         default: return [reloadWindow(), .loadCounts]
         }
     }
@@ -253,7 +261,7 @@ extension ConsoleState {
             if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
             return move(by: 1)
         case .open:
-            guard view == .sessions, let session = selected else { return [] }
+            guard view == .sessions || view == .user, let session = focusedSession else { return [] }
             detail = session
             history = []
             detailScroll = 0
@@ -305,8 +313,19 @@ extension ConsoleState {
             mode = .reason(.revokeSessions(ids: ids, users: Array(Set(live.map(\.user))).sorted()), "")
             return []
         case .revokeUser:
-            guard let user = focusedSession?.user else { return [] }
+            guard let user = focusedUser else { return [] }
             mode = .reason(.revokeUser(user), "")
+            return []
+        case .openUser:
+            guard let user = focusedUser else { return [] }
+            return [.loadUser(user)]
+        case .disableUser:
+            guard view == .user, let overview = userOverview else { return [] }
+            guard let account = overview.user else {
+                status = ("\(overview.name) has sessions but no account: there is nothing to disable (U revokes the sessions)", true)
+                return []
+            }
+            mode = .reason(.setUserDisabled(account.name, disabled: !account.disabled), "")
             return []
         case .rotateKey:
             guard view == .keys else { return [] }
@@ -335,8 +354,8 @@ extension ConsoleState {
         case .incident:
             let incident: Incident
             switch view {
-            case .sessions:
-                guard let user = selected?.user else { return [] }
+            case .sessions, .user:
+                guard let user = focusedUser else { return [] }
                 incident = Incident(.user(user))
             case .detail:
                 guard let id = detail?.id else { return [] }
@@ -389,6 +408,7 @@ extension ConsoleState {
         case .audit: auditCursor = clamp(auditCursor + delta, visibleAudit.count)
         case .services: serviceCursor = clamp(serviceCursor + delta, verifiers.count)
         case .columns: columnCursor = clamp(columnCursor + delta, SessionColumn.allCases.count)
+        case .user: userCursor = clamp(userCursor + delta, userOverview?.recentSessions.count ?? 0)
         case .detail: detailScroll = max(0, min(detailScroll + delta, max(0, history.count - 1)))
         case .help: helpScroll = max(0, min(helpScroll + delta, HelpScreen.lines(self).count - 1))
         case .inspector, .incident: break
@@ -423,6 +443,7 @@ extension ConsoleState {
         case .audit: auditCursor = top ? 0 : max(0, visibleAudit.count - 1)
         case .services: serviceCursor = top ? 0 : max(0, verifiers.count - 1)
         case .columns: columnCursor = top ? 0 : SessionColumn.allCases.count - 1
+        case .user: userCursor = top ? 0 : max(0, (userOverview?.recentSessions.count ?? 0) - 1)
         default: break
         }
         return []

@@ -59,7 +59,7 @@ extension ConsoleState {
     }
 
     /// Commands `:` understands, for completion.
-    public static let commands = ["sessions", "keys", "audit", "services", "inspect", "export", "save", "view", "theme", "help", "q"]
+    public static let commands = ["sessions", "keys", "audit", "services", "user", "inspect", "export", "save", "view", "theme", "help", "q"]
 
     mutating func handleCommandInput(_ key: Key, _ text: String) -> [ConsoleEffect] {
         switch key {
@@ -80,7 +80,7 @@ extension ConsoleState {
             }
             let matches = Self.commands.filter { $0.hasPrefix(text) }
             if matches.count == 1 {
-                mode = .command(matches[0] + (["theme", "export", "save", "view"].contains(matches[0]) ? " " : ""))
+                mode = .command(matches[0] + (["theme", "export", "save", "view", "user"].contains(matches[0]) ? " " : ""))
             } else if !matches.isEmpty {
                 status = (matches.map { ":" + $0 }.joined(separator: "  "), false)
             }
@@ -110,6 +110,10 @@ extension ConsoleState {
         case "services", "v":
             push(.services)
             return [.loadVerifiers]
+        case "user", "u":
+            let name = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            guard !name.isEmpty else { status = ("usage: :user NAME (or u on a session)", true); return [] }
+            return [.loadUser(name)]
         case "inspect", "i":
             push(.inspector)
             mode = .inspectInput("")
@@ -155,7 +159,9 @@ extension ConsoleState {
         case "":
             return []
         default:
-            status = ("unknown command :\(command) (try :sessions :keys :audit :services :inspect :export FILE :save NAME :view NAME :theme NAME :q)", true)
+            status = (
+                "unknown command :\(command) (try :sessions :keys :audit :services :user NAME :inspect :export FILE :save NAME :view NAME :theme NAME :q)", true
+            )
             return []
         }
     }

@@ -51,6 +51,10 @@ public struct ConsoleState: Sendable {
     public var history: [RefreshTokenRecord] = []
     public var detailScroll = 0
 
+    // User view: the picture last loaded, and the selected one of its sessions.
+    public var userOverview: UserOverview?
+    public var userCursor = 0
+
     // Keys view.
     public var keys: [SigningKeyRecord] = []
     public var keyCursor = 0
@@ -118,8 +122,18 @@ public struct ConsoleState: Sendable {
     /// The selected session.
     public var selected: SessionRecord? { rows.indices.contains(cursor) ? rows[cursor] : nil }
 
-    /// The session an action applies to: the one open in the detail view, else the selected one.
-    public var focusedSession: SessionRecord? { view == .detail ? detail : selected }
+    /// The session an action applies to: the one open in the detail view or selected in the
+    /// user view, else the selected one.
+    public var focusedSession: SessionRecord? {
+        switch view {
+        case .detail: detail
+        case .user: userOverview.flatMap { $0.recentSessions.indices.contains(userCursor) ? $0.recentSessions[userCursor] : nil }
+        default: selected
+        }
+    }
+
+    /// The user an action applies to: the one the user view shows, else the focused session's.
+    public var focusedUser: String? { view == .user ? userOverview?.name : focusedSession?.user }
 
     /// The query of the current filter.
     public var filterQuery: SessionQuery {

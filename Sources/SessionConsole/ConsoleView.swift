@@ -1,4 +1,4 @@
 /// The console's screens.
 public enum ConsoleView: String, Sendable, Equatable, CaseIterable {
-    case sessions, detail, inspector, keys, audit, services, incident, columns, help
+    case sessions, detail, user, inspector, keys, audit, services, incident, columns, help
 }

@@ -85,6 +85,8 @@ public final class EffectRunner {
                 outcome.cancelled
                     ? "stopped: \(count) revoked (each committed), the rest untouched"
                     : "revoked \(count) matching \(criteria.isEmpty ? "everything" : criteria)")
+        case .loadUser(let name):
+            return .userLoaded(try UserOverview.load(name, from: store, now: now))
         case .loadVerifiers:
             return .verifiersLoaded(try VerifierStatus.all(in: store, now: now), now: now)
         case .perform(.incident(let incident), let reason):
@@ -123,8 +125,8 @@ public final class EffectRunner {
         switch action {
         case .revokeSessions:
             break
-        case .revokeUser(let user):
-            impact.liveSessions = try store.sessions(SessionQuery(user: user, state: .active, limit: 100_000), now: now).count
+        case .revokeUser(let user), .setUserDisabled(let user, _):
+            impact.liveSessions = try store.sessionStates(user: user, now: now).active
         case .rotateKey, .revokeKey:
             let keys = try store.signingKeys()
             impact.liveSessions = try store.sessionCounts(now: now).active
@@ -158,6 +160,9 @@ public final class EffectRunner {
         case .revokeUser(let user):
             let count = try administration.revokeUser(user, audit: audit)
             return "revoked \(user): \(count) session\(count == 1 ? "" : "s") ended, earlier tokens refused"
+        case .setUserDisabled(let user, let disabled):
+            try store.setUserDisabled(user, disabled: disabled, audit: audit)
+            return disabled ? "disabled \(user): no new logins (sessions stay until revoked)" : "enabled \(user)"
         case .rotateKey:
             let kid = try administration.changeKeys(.rotate, audit: audit).newActiveKid ?? "?"
             return "rotated: \(kid.prefix(16))… now signs"

@@ -6,7 +6,7 @@ import TerminalUI
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, top, bottom, mark, open, back, quit
     case filter, command, help, inspect, revoke, revokeUser, rotateKey, retireKey, revokeKey, reveal, sort, incident, revokeMatching
-    case chooseColumns, toggleColumn, moveColumnUp, moveColumnDown
+    case chooseColumns, toggleColumn, moveColumnUp, moveColumnDown, openUser, disableUser
 }
 
 /// One key bound to one action in some views.
@@ -38,7 +38,7 @@ public struct KeyBinding: Sendable {
 
 /// The default keys (DESIGN.md, "The console").
 public enum Keymap {
-    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .services, .columns, .help]
+    static let lists: Set<ConsoleView> = [.sessions, .keys, .audit, .detail, .user, .services, .columns, .help]
     static let all = Set(ConsoleView.allCases)
 
     public static let defaults: [KeyBinding] = [
@@ -51,7 +51,7 @@ public enum Keymap {
         KeyBinding(.character("g"), "g", .top, "go to the first row", views: lists),
         KeyBinding(.character("G"), "G", .bottom, "go to the last row", views: lists),
         KeyBinding(.character(" "), "space", .mark, "mark or unmark the row", views: [.sessions], hint: true),
-        KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions], hint: true),
+        KeyBinding(.enter, "Enter", .open, "open the session", views: [.sessions, .user], hint: true),
         KeyBinding(.character("/"), "/", .filter, "filter: user:al ip:10.0.0.0/8 seen<1h -client:cli (below)", views: [.sessions, .audit], hint: true),
         KeyBinding(
             .character("s"), "s", .sort, "sort by the next column (created, last seen, user, ip, client, user agent, expires, state)", views: [.sessions],
@@ -66,13 +66,19 @@ public enum Keymap {
         KeyBinding(
             .character("D"), "D", .revokeMatching, "revoke every session the filter matches (not just this page), in chunks; Esc stops",
             views: [.sessions], dangerous: true, hint: true),
-        KeyBinding(.character("U"), "U", .revokeUser, "revoke every session of the selected user", views: [.sessions, .detail], dangerous: true, hint: true),
+        KeyBinding(
+            .character("U"), "U", .revokeUser, "revoke every session of the selected user (a cutoff)", views: [.sessions, .detail, .user], dangerous: true,
+            hint: true),
+        KeyBinding(
+            .character("u"), "u", .openUser, "the user's whole picture: sessions, logins, audit trail (also :user NAME)", views: [.sessions, .detail],
+            hint: true),
+        KeyBinding(.character("x"), "x", .disableUser, "disable the user (no new logins) or enable them again", views: [.user], dangerous: true, hint: true),
         KeyBinding(.character("r"), "r", .rotateKey, "rotate: activate the next key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(.character("t"), "t", .retireKey, "retire the selected key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(.character("X"), "X", .revokeKey, "revoke the selected (compromised) key", views: [.keys], dangerous: true, hint: true),
         KeyBinding(
             .character("!"), "!", .incident, "incident: contain the selected user, the open session or the selected key, and watch every verifier apply it",
-            views: [.sessions, .detail, .keys], dangerous: true, hint: true),
+            views: [.sessions, .detail, .user, .keys], dangerous: true, hint: true),
         KeyBinding(.character("c"), "c", .chooseColumns, "choose the columns: show, hide, reorder (kept by :save)", views: [.sessions], hint: true),
         KeyBinding(.character("R"), "R", .reveal, "reveal or hide the token", views: [.inspector], hint: true),
         KeyBinding(.escape, "Esc", .back, "clear the filter or go back", views: all, hint: true),

@@ -185,6 +185,9 @@ enum PostgresSchema {
                 );
                 CREATE INDEX verifiers_by_last_seen ON verifiers (last_seen);
                 """),
+        Migration(
+            version: 3, name: "audit by target, for one user's trail",
+            sql: "CREATE INDEX audit_by_target ON audit (target, at DESC, id DESC);"),
     ]
 
     /// Applies the missing migrations under the migration lock; refuses a schema newer than

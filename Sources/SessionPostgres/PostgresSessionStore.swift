@@ -106,12 +106,17 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
                 SELECT id, at, actor, action, target, reason, detail FROM audit
                 WHERE at < $1 OR (at = $1 AND id < $2) ORDER BY at DESC, id DESC LIMIT $3
                 """, [.double(at), .int(id), .int(Int64(limit))])
-            return result.map { row in
-                AuditEntry(
-                    id: result.int64(row, 0), at: result.double(row, 1), actor: result.text(row, 2),
-                    action: AuditAction(rawValue: result.text(row, 3)), target: result.text(row, 4),
-                    reason: result.text(row, 5), detail: result.text(row, 6))
-            }
+            return Self.auditEntries(result)
+        }
+    }
+
+    /// The audit entries of a result of `id, at, actor, action, target, reason, detail`.
+    static func auditEntries(_ result: PGResult) -> [AuditEntry] {
+        result.map { row in
+            AuditEntry(
+                id: result.int64(row, 0), at: result.double(row, 1), actor: result.text(row, 2),
+                action: AuditAction(rawValue: result.text(row, 3)), target: result.text(row, 4),
+                reason: result.text(row, 5), detail: result.text(row, 6))
         }
     }
 

@@ -227,13 +227,15 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
                 """
                 SELECT id, at, actor, action, target, reason, detail FROM audit
                 WHERE at < ? OR (at = ? AND id < ?) ORDER BY at DESC, id DESC LIMIT ?
-                """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))]
-            ) { row in
-                AuditEntry(
-                    id: row.int64(0), at: row.double(1), actor: row.text(2), action: AuditAction(rawValue: row.text(3)), target: row.text(4),
-                    reason: row.text(5), detail: row.text(6))
-            }
+                """, [.real(at), .real(at), .integer(id), .integer(Int64(limit))], Self.auditEntry)
         }
+    }
+
+    /// An audit entry from a row of `id, at, actor, action, target, reason, detail`.
+    static func auditEntry(_ row: SQLiteStatement) -> AuditEntry {
+        AuditEntry(
+            id: row.int64(0), at: row.double(1), actor: row.text(2), action: AuditAction(rawValue: row.text(3)), target: row.text(4),
+            reason: row.text(5), detail: row.text(6))
     }
 
     public func revokeTokenID(_ jti: String, expiresAt: Double, audit: AuditContext) throws(StoreError) {

@@ -154,5 +154,8 @@ enum Schema {
                 ) STRICT;
                 CREATE INDEX verifiers_by_last_seen ON verifiers(last_seen);
                 """),
+        Migration(
+            version: 4, name: "audit by target, for one user's trail",
+            sql: "CREATE INDEX audit_by_target ON audit(target, at DESC, id DESC);"),
     ]
 }

@@ -91,20 +91,20 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
     private struct LoginAttempt {
         let id: Int64
         let user: String
-        let address: String
-        let at: Double
-        var countsForUser = true
-        var failed = false
+        var record: LoginAttemptRecord
+        var at: Double { record.at }
+        var address: String { record.address }
+        var failed: Bool {
+            get { record.failed }
+            set { record.failed = newValue }
+        }
     }
 
     public func reserveLoginAttempt(user: String, address: String, limits: LoginLimits, at now: Double) throws(StoreError) -> LoginReservation {
         try locked { () -> LoginReservation in
             let user = user.lowercased()
-            let start = limits.windowStart(now: now)
-            let pending = limits.pendingStart(now: now)
-            let recent = loginAttempts.filter { $0.at > start && ($0.failed || $0.at > pending) }
-            let byUser = recent.filter { $0.user == user && $0.countsForUser }
-            let byAddress = recent.filter { $0.address == address }
+            let byUser = loginAttempts.filter { $0.user == user && limits.holdsUserSlot($0.record, now: now) }
+            let byAddress = loginAttempts.filter { $0.address == address && limits.holdsSlot($0.record, now: now) }
             if let wait = limits.retryAfter(
                 user: LoginLimits.Count(attempts: byUser.count, oldest: byUser.map(\.at).min()),
                 address: LoginLimits.Count(attempts: byAddress.count, oldest: byAddress.map(\.at).min()),
@@ -114,7 +114,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             }
             let id = nextLoginAttempt
             nextLoginAttempt += 1
-            loginAttempts.append(LoginAttempt(id: id, user: user, address: address, at: now))
+            loginAttempts.append(LoginAttempt(id: id, user: user, record: LoginAttemptRecord(at: now, address: address, failed: false)))
             return .reserved(id: id)
         }
     }
@@ -135,8 +135,30 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             let user = loginAttempts[index].user
             loginAttempts.remove(at: index)
             for other in loginAttempts.indices where loginAttempts[other].user == user && loginAttempts[other].failed {
-                loginAttempts[other].countsForUser = false
+                loginAttempts[other].record.countsForUser = false
             }
+        }
+    }
+
+    public func loginAttempts(user: String, since: Double, limit: Int) throws(StoreError) -> [LoginAttemptRecord] {
+        try locked {
+            Array(loginAttempts.filter { $0.user == user.lowercased() && $0.at > since }.reversed().prefix(limit).map(\.record))
+        }
+    }
+
+    public func sessionStates(user: String, now: Double) throws(StoreError) -> SessionStateCounts {
+        try locked {
+            var counts = SessionStateCounts()
+            for session in sessionsByID.values where session.user.lowercased() == user.lowercased() { counts.add(session.state(at: now)) }
+            return counts
+        }
+    }
+
+    public func auditEntries(about user: String, limit: Int) throws(StoreError) -> [AuditEntry] {
+        try locked {
+            let sessions = sessionsByID.values.filter { $0.user.lowercased() == user.lowercased() }.map(\.id)
+            let targets = Set([user, "user \(user)"] + sessions + sessions.map { "session \($0)" })
+            return Array(audit.filter { targets.contains($0.target) }.sorted { ($0.at, $0.id) > ($1.at, $1.id) }.prefix(limit))
         }
     }
 

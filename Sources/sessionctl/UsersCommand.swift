@@ -7,8 +7,8 @@ import SessionSQLite
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Add users and revoke everything a user holds.",
-        subcommands: [UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersRevoke.self]
+        abstract: "Add users, show one user's whole picture, and revoke everything a user holds.",
+        subcommands: [UsersAdd.self, UsersShow.self, UsersDisable.self, UsersEnable.self, UsersRevoke.self]
     )
 }
 
@@ -40,6 +40,27 @@ struct UsersAdd: ParsableCommand {
                 audit: AuditContext(actor: actor ?? defaultActor(), reason: "", at: now))
         }
         printOut("added user \(user)")
+    }
+}
+
+/// `sessionctl users show USER [--json] --db P`
+struct UsersShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "One user: account, sessions by state, login throttle and recent failures, recent sessions, audit trail.",
+        discussion:
+            "The console's user view (u on a session, or :user NAME) as text or JSON. Exit 1 when there is neither an account nor a session of that name.")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "JSON output.") var json = false
+    @Argument(help: "The user name.") var user: String
+
+    func run() throws {
+        let db = try store.open()
+        let now = SystemClock.now()
+        let overview = try withStore { try UserOverview.load(user, from: db, now: now) }
+        if json { return printOut(JSONWriter.string(.object(overview.json), style: .pretty)) }
+        UserOverviewText.lines(overview, now: now).forEach(printOut)
     }
 }
 

@@ -312,3 +312,38 @@ def test_sessiond_refuses_bad_options_with_exit_64(tmp_path):
         proc = subprocess.run([str(BIN / "sessiond"), "--db", str(tmp_path / "s.sqlite"), *args], capture_output=True, text=True, timeout=30)
         assert proc.returncode == 64, (args, proc.stderr)
         assert proc.stderr.strip().count("\n") == 0 or proc.stderr.startswith("Error:"), proc.stderr
+
+
+def test_users_show_is_one_users_picture_after_real_logins(service, sessionctl):
+    """Failed logins through sessiond show up in `users show` (text and JSON) with the
+    throttle; sessions by state agree with `sessions list`; no password or hash is printed."""
+    service.login()
+    second = service.login()
+    for wrong in ("not-it-1", "not-it-2"):
+        r = requests.post(service.base + "/auth/login", json={"username": "alice", "password": wrong}, timeout=10)
+        assert r.status_code == 401, r.text
+    assert requests.post(service.base + "/auth/logout", json={"refresh_token": second["refresh_token"]}, timeout=5).ok
+    shown = sessionctl("users", "show", "alice", "--json", "--db", service.db)
+    assert shown.code == 0, shown
+    picture = json.loads(shown.out)
+    listed = json.loads(sessionctl("sessions", "list", "--user", "alice", "--json", "--db", service.db).out)
+    by_state = {state: sum(1 for s in listed if s["state"] == state) for state in ("active", "revoked", "expired")}
+    assert picture["sessions"] == {**by_state, "total": len(listed)} and by_state["revoked"] == 1
+    assert picture["account"]["disabled"] is False and picture["account"]["cutoff"] is None
+    logins = picture["logins"]
+    assert logins["attempts_held"] == 2 and logins["limit"] == 5 and logins["throttled"] is False
+    assert [f["address"] for f in logins["failures"]] == ["127.0.0.1", "127.0.0.1"]
+    assert {s["id"] for s in picture["recent_sessions"]} == {s["id"] for s in listed}
+    assert [e["action"] for e in picture["audit"]][-1] == "user.add"
+    text = sessionctl("users", "show", "alice", "--db", service.db)
+    assert text.code == 0 and "logins    may log in: 2 of 5 attempts used in the last 5m" in text.out
+    assert "failures  127.0.0.1" in text.out and "sessions  1 active · 1 revoked" in text.out
+    for result in (shown, text):
+        assert PASSWORD not in result.out and "scrypt$" not in result.out and "password" not in result.out
+    # Three more failures: throttled, with the wait.
+    for _ in range(3):
+        requests.post(service.base + "/auth/login", json={"username": "alice", "password": "nope"}, timeout=10)
+    throttled = json.loads(sessionctl("users", "show", "alice", "--json", "--db", service.db).out)["logins"]
+    assert throttled["throttled"] is True and 290 <= throttled["retry_after_seconds"] <= 300
+    missing = sessionctl("users", "show", "nobody", "--db", service.db)
+    assert missing.code == 1 and missing.err.strip() == "error: no user nobody" and missing.out == ""

@@ -40,7 +40,7 @@ struct HelpScreen {
         }
         out.append(Line(label: "", text: "", views: ""))
         out.append(
-            Line(label: ":", text: ":sessions :keys :audit :services :inspect :export FILE :save NAME :view NAME :theme NAME :q", views: "commands"))
+            Line(label: ":", text: ":sessions :keys :audit :services :user NAME :inspect :export FILE :save NAME :view NAME :theme NAME :q", views: "commands"))
         out.append(Line(label: "", text: "", views: ""))
         for (term, meaning) in filterLines { out.append(Line(label: term, text: meaning, views: "filter /")) }
         return out

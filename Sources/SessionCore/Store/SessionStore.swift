@@ -94,6 +94,9 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Settles a reservation once the password is checked (`LoginAttemptOutcome` says what
     /// each outcome does to the slots). An unknown id is ignored.
     func settleLoginAttempt(id: Int64, outcome: LoginAttemptOutcome) throws(StoreError)
+    /// The user's recorded attempts made after `since`, newest first, at most `limit` (the
+    /// name matched as reservations record it: case ignored).
+    func loginAttempts(user: String, since: Double, limit: Int) throws(StoreError) -> [LoginAttemptRecord]
     /// Forgets attempts made before `before`; returns how many.
     @discardableResult
     func pruneLoginAttempts(before: Double) throws(StoreError) -> Int
@@ -115,6 +118,8 @@ public protocol SessionStore: AnyObject, Sendable {
     func activity(now: Double, bucket: Double, buckets: Int) throws(StoreError) -> ActivityHistogram
     /// Active sessions last used at or after `since`: their access tokens may still be alive.
     func countActiveSessions(usedSince since: Double, now: Double) throws(StoreError) -> Int
+    /// How many sessions of `user` (case ignored, as `revokeUser` matches) are in each state at `now`.
+    func sessionStates(user: String, now: Double) throws(StoreError) -> SessionStateCounts
     /// Headline counts at `now`.
     func sessionCounts(now: Double) throws(StoreError) -> SessionCounts
     /// Revokes the given active sessions in one transaction; returns how many it revoked.
@@ -175,6 +180,10 @@ public protocol SessionStore: AnyObject, Sendable {
     func appendAudit(_ entry: AuditEntry) throws(StoreError)
     /// Audit entries newest first (by time, then id), continuing after `before` when given.
     func auditEntries(limit: Int, before: (at: Double, id: Int64)?) throws(StoreError) -> [AuditEntry]
+
+    /// Entries about one user, newest first, at most `limit`: those whose target is the user
+    /// (`NAME`, or `user NAME` for an incident) or one of the user's sessions (`ID`, `session ID`).
+    func auditEntries(about user: String, limit: Int) throws(StoreError) -> [AuditEntry]
 
     // MARK: Verifiers
     /// Writes what `VerifierRegistry.merge` makes of `record` and the stored record of its
