@@ -253,3 +253,92 @@ def test_bulk_revoke_by_network_and_export_under_tmux(tmp_path, store, sessionct
     rows = list(csv.DictReader(target.open(newline="")))
     active_before = sum(1 for s in everything if s["state"] == "active")
     assert len(rows) == active_before - len(hit) and all(r["state"] == "active" for r in rows)
+
+
+def test_bulk_revoke_cancelled_midway_under_tmux(tmp_path, sessionctl):
+    """A CIDR bulk on a store big enough to take a while: the CLI's dry run first, then in
+    the console `D`, the blast radius, reason, `y`, and Esc once the progress shows. What the
+    console reports is exactly what the store revoked and what the audit entry counts."""
+    import ipaddress
+
+    path = str(tmp_path / "big.sqlite")
+    assert sessionctl("demo", "seed", "--db", path, "--users", "500", "--sessions", "40000", "--seed", "5").code == 0
+    net = ipaddress.ip_network("198.51.100.0/24")
+
+    def active_in_net():
+        rows = json.loads(sessionctl("sessions", "list", "--format", "json", "--all", "--where", "ip:198.51.100.0/24 state:active", "--db", path).out)
+        assert all(ipaddress.ip_address(r["ip"]) in net for r in rows)
+        return len(rows)
+
+    before = active_in_net()
+    dry = sessionctl("sessions", "revoke", "--where", "ip:198.51.100.0/24", "--dry-run", "--db", path)
+    assert dry.code == 0 and f"matches: {before} active sessions" in dry.out and "dry run: nothing revoked" in dry.out, dry
+    assert before > 2_000, before
+    console = Console(tmp_path, "--db", path, "--actor", "oncall")
+    try:
+        console.wait_for("sessions ·")
+        console.keys("/"); console.type("ip:198.51.100.0/24"); console.keys("Enter")
+        console.keys("D")
+        console.wait_for(f"matches: {before} active sessions", timeout=30)
+        console.type("credential stuffing"); console.keys("Enter")
+        console.wait_for("REVOKE every active session matching ip:198.51.100.0/24?")
+        console.keys("y")
+        console.wait_for("Esc stops after this chunk", timeout=30)
+        console.keys("Escape")
+        screen = console.wait_for("stopped: ", timeout=30)
+        line = next(l for l in screen.splitlines() if "stopped: " in l)
+        revoked = int(line.split("stopped: ")[1].split(" ")[0])
+        assert 0 < revoked < before and revoked % 200 == 0, line
+        console.keys("Escape"); console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    assert active_in_net() == before - revoked
+    audit = json.loads(sessionctl("audit", "list", "--json", "--db", path).out)
+    bulk = [e for e in audit if e["action"] == "session.revoke_bulk"]
+    assert len(bulk) == 1 and bulk[0]["detail"] == f"{revoked} sessions revoked; cancelled", bulk
+    assert bulk[0]["target"] == "ip:198.51.100.0/24" and bulk[0]["reason"] == "credential stuffing" and bulk[0]["actor"] == "oncall"
+
+
+def test_user_view_and_columns_under_tmux(tmp_path, sessionctl, store):
+    """`u` on a row shows the user's picture; `x` disables them (audited); `c` hides a column
+    and `:save` keeps the choice for `:view` in the next console."""
+    user, sessions = active_session(sessionctl, store)
+    views = tmp_path / "views"
+    console = Console(tmp_path, "--db", store, "--actor", "support", "--config", str(views))
+    try:
+        console.wait_for("sessions ·")
+        console.keys("/"); console.type(f"user:={user}"); console.keys("Enter")
+        console.keys("u")
+        screen = console.wait_for("sessions  ")
+        assert f" {user}  account since" in screen and f"sessions  {len(sessions)} active" in screen
+        console.keys("x"); console.type("offboarding"); console.keys("Enter")
+        console.wait_for(f"Disable {user}?")
+        console.keys("y")
+        console.wait_for("DISABLED: cannot log in")
+        console.keys("Escape")
+        console.keys("c")
+        console.wait_for("[x] USER AGENT")
+        console.keys("j", "j", "j", "Space", "Escape")
+        header = console.wait_for("LAST SEEN").splitlines()[2]
+        assert "USER AGENT" not in header and "CREATED" in header
+        console.keys(":"); console.type("save no-agent"); console.keys("Enter")
+        console.wait_for("saved view no-agent")
+        console.keys("q")
+        assert console.finish().startswith("EXIT:0")
+    finally:
+        console.close()
+    assert "columns=user,client,ip,created,last_seen,expires,state" in views.read_text()
+    shown = json.loads(sessionctl("users", "show", user, "--json", "--db", store).out)
+    assert shown["account"]["disabled"] is True and shown["audit"][0]["action"] == "user.disable" and shown["audit"][0]["actor"] == "support"
+    again = Console(tmp_path, "--db", store, "--config", str(views))
+    try:
+        again.wait_for("sessions ·")
+        assert "USER AGENT" in again.screen().splitlines()[2]
+        again.keys(":"); again.type("view no-agent"); again.keys("Enter")
+        again.wait_for("view no-agent")
+        assert "USER AGENT" not in again.screen().splitlines()[2]
+        again.keys("q")
+        assert again.finish().startswith("EXIT:0")
+    finally:
+        again.close()
