@@ -148,7 +148,9 @@ extension PostgresSessionStore {
             let later = forward == down ? "<" : ">"
             let value = sortValue(cursor.value)
             let id = bind(.text(cursor.id))
-            clauses.append("(\(column) \(later) \(value) OR (\(column) = \(value) AND id \(later)\(inclusive ? "=" : "") \(id)))")
+            // The plain bound first: the index scan starts there (the OR alone is no range).
+            clauses.append(
+                "\(column) \(later)= \(value) AND (\(column) \(later) \(value) OR (\(column) = \(value) AND id \(later)\(inclusive ? "=" : "") \(id)))")
         }
         if let after = query.after { keyset(after, forward: true) }
         if let from = query.from { keyset(from, forward: true, inclusive: true) }

@@ -149,11 +149,13 @@ extension SQLiteSessionStore {
             case .ranked(_, let created): .real(created)
             }
         }
-        /// Rows strictly past `cursor` going `forward` in listing order (inclusive of the cursor row when asked).
+        /// Rows strictly past `cursor` going `forward` in listing order (inclusive of the cursor
+        /// row when asked). The plain bound first: SQLite starts the index walk there (the OR
+        /// alone is no range, and every page would walk again from the top).
         func keyset(_ cursor: SessionCursor, forward: Bool, inclusive: Bool = false) {
             let later = forward == down ? "<" : ">"
-            clauses.append("(\(column) \(later) ? OR (\(column) = ? AND id \(later)\(inclusive ? "=" : "") ?))")
-            values += [bind(cursor.value), bind(cursor.value), .text(cursor.id)]
+            clauses.append("\(column) \(later)= ? AND (\(column) \(later) ? OR (\(column) = ? AND id \(later)\(inclusive ? "=" : "") ?))")
+            values += [bind(cursor.value), bind(cursor.value), bind(cursor.value), .text(cursor.id)]
         }
         if let after = query.after { keyset(after, forward: true) }
         if let from = query.from { keyset(from, forward: true, inclusive: true) }
@@ -264,7 +266,7 @@ extension SQLiteSessionStore {
     /// text, so `+` marks only columns.
     private func planned(_ clause: String, _ values: [SQLiteStatement.Value]) throws(StoreError) -> String {
         let indexed = clause.replacingOccurrences(of: "+", with: "")
-        let rare = try withConnection { db in try Self.isRare(db, clause: indexed, values) }
+        let rare = try withConnection { db in try planMemo.rare(indexed, values) { try Self.isRare(db, clause: indexed, values) } }
         return rare ? indexed : clause
     }
 

@@ -11,6 +11,8 @@ public final class SQLiteSessionStore: SessionStore, @unchecked Sendable {
     // `connection` is only touched while `lock` is held.
     let connection: SQLiteConnection
     private let lock = NSLock()
+    /// Plan answers for filter clauses; only touched while `lock` is held.
+    var planMemo = PlanMemo()
     public let lifetimes: TokenLifetimes
     /// The database file.
     public let path: String
