@@ -74,7 +74,7 @@ struct ConsoleCommand: ParsableCommand {
         }
         // --read-only, or a file this user may not write: read-only at the connection, so
         // nothing in the console can write by mistake.
-        let db = try store.open(readOnly: readOnly || store.isReadOnlyFile)
+        let db = try store.open(readOnly: readOnly || store.isReadOnlyFile, longRunning: true)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend = CursesBackend(colors: !noColor)
         let size = backend.size

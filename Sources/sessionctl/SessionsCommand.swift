@@ -228,7 +228,7 @@ struct SessionsRevoke: ParsableCommand {
 extension SessionsRevoke {
     /// `--where`: the blast radius, then (unless a dry run) the bulk revocation.
     private func revokeMatching(_ text: String) throws {
-        let db = try store.open()
+        let db = try store.open(longRunning: !dryRun)
         let now = SystemClock.now()
         let query = try SessionsList.query(where: text, now: now, limit: Administration.bulkChunk)
         let administration = store.administration(db)

@@ -23,9 +23,13 @@ struct StoreOptions: ParsableArguments {
         return "data/sessions.sqlite"
     }
 
-    /// Opens the store; a store that cannot be used exits 64 with one line.
-    func open(create: Bool = false, readOnly: Bool = false) throws -> any SessionStore {
-        try openStore(resolvedPath, create: create, readOnly: readOnly, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal)
+    /// Opens the store; a store that cannot be used exits 64 with one line. `longRunning`
+    /// (the console, a bulk revocation) gives a SQLite store its own checkpointer thread, as
+    /// sessiond has, so a commit never waits for the log to be copied into the file.
+    func open(create: Bool = false, readOnly: Bool = false, longRunning: Bool = false) throws -> any SessionStore {
+        try openStore(
+            resolvedPath, create: create, readOnly: readOnly, synchronous: SQLiteSynchronous(rawValue: synchronous.uppercased()) ?? .normal,
+            checkpoints: longRunning ? .background(interval: 0.1) : .automatic)
     }
 
     /// True for a SQLite file this process may not (or is not meant to) write: no write
@@ -64,10 +68,12 @@ struct StoreOptions: ParsableArguments {
 
 /// Opens the store `text` names: a SQLite file, or a PostgreSQL database (`postgres://…`);
 /// one that cannot be used exits 64 with one line (never a password).
-func openStore(_ text: String, create: Bool = false, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal) throws -> any SessionStore {
+func openStore(
+    _ text: String, create: Bool = false, readOnly: Bool = false, synchronous: SQLiteSynchronous = .normal, checkpoints: WALCheckpoints = .automatic
+) throws -> any SessionStore {
     do {
         if StoreAddress.isPostgres(text) { return try PostgresSessionStore(PostgresLocation(text), readOnly: readOnly) }
-        return try SQLiteSessionStore(path: text, create: create, readOnly: readOnly, synchronous: synchronous)
+        return try SQLiteSessionStore(path: text, create: create, readOnly: readOnly, synchronous: synchronous, checkpoints: checkpoints)
     } catch {
         throw storeFailure(error)
     }
