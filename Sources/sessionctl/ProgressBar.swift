@@ -48,6 +48,20 @@ final class ProgressReporter {
         lastLabel = label
     }
 
+    /// Reports a count whose total is not known yet (`label: 12000 so far  1.2s`): redrawn on
+    /// a terminal, a line per 10,000 otherwise.
+    func counting(_ label: String, done: Int) {
+        let seconds = ((SystemClock.now() - start) * 10).rounded() / 10
+        let line = "\(label): \(done) so far  \(seconds)s"
+        if interactive {
+            FileHandle.standardError.write(Data(("\r" + line).utf8))
+        } else if label != lastLabel || done / 10_000 != lastTenth {
+            printError(line)
+            lastTenth = done / 10_000
+        }
+        lastLabel = label
+    }
+
     /// Ends the last bar's line.
     func finish() {
         if interactive, !lastLabel.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -233,7 +233,7 @@ extension SessionsRevoke {
         let query = try SessionsList.query(where: text, now: now, limit: Administration.bulkChunk)
         let administration = store.administration(db)
         let reading = ProgressReporter()
-        let radius = try withStore { try administration.bulkRadius(query, now: now) { reading.report("reading", done: $0, total: $0) } }
+        let radius = try withStore { try administration.bulkRadius(query, now: now) { reading.counting("counting the matches", done: $0) } }
         reading.finish()
         printOut("matches: \(radius.summary)")
         for session in radius.sample { printOut("  \(session.id)  \(session.user)  \(session.client)  \(session.ip)") }

@@ -8,7 +8,10 @@ import TerminalUI
 struct ConsoleTests {
     @Test(
         "golden screens of every view",
-        arguments: ["sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small", "inspector", "services", "incident-confirm", "incident"])
+        arguments: [
+            "sessions", "detail", "keys", "audit", "help", "filter", "confirm", "small", "inspector", "services", "incident-confirm", "incident", "bulk-reason",
+            "bulk-confirm",
+        ])
     func goldens(_ view: String) throws {
         let f = try ConsoleFixture(width: view == "small" ? 60 : 100, height: view == "small" ? 20 : 30)
         switch view {
@@ -19,6 +22,10 @@ struct ConsoleTests {
         case "filter": f.key(.character("/")); f.type("user:bob")
         case "confirm": f.key(.character("d")); f.type("stolen phone"); f.key(.enter)
         case "services": f.key(.character(":")); f.type("services"); f.key(.enter)
+        case "bulk-reason", "bulk-confirm":
+            f.key(.character("/")); f.type("ip:203.0.113.0/24 -client:cli"); f.key(.enter)
+            f.key(.character("D"))
+            if view == "bulk-confirm" { f.type("botnet"); f.key(.enter) }
         case "incident-confirm", "incident":
             f.key(.character("/")); f.type("user:bob.smith"); f.key(.enter)
             f.key(.character("!")); f.type("phished"); f.key(.enter)
