@@ -311,23 +311,36 @@ extension PostgresSessionStore {
 
     @discardableResult
     public func revokeSessions(ids: [String], audit: AuditContext, auditEach: Bool) throws(StoreError) -> Int {
+        // Set-based: one locking read, one update, one feed insert, whatever the count (a
+        // bulk's chunk of 200 was a thousand round trips). Rows are locked in id order, the
+        // order every writer locks them in.
         try write { db in
-            var revoked = 0
-            for id in ids {
-                let result = try db.query("SELECT \(Self.sessionColumns) FROM sessions WHERE id = $1 FOR UPDATE", [.text(id)])
-                guard result.rowCount == 1 else { throw StoreError.notFound("no session \(id)") }
-                let session = Self.session(result, 0)
-                guard session.state(at: audit.at) == .active else { continue }
-                try markRevoked(db, session.revoked(at: audit.at, reason: audit.reason, by: audit.actor))
-                if auditEach {
+            var seen = Set<String>()
+            let unique = ids.filter { seen.insert($0).inserted }
+            let found = try db.query(
+                "SELECT \(Self.sessionColumns) FROM sessions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE", [PGValue.array(unique.map { .text($0) })])
+            var sessions: [String: SessionRecord] = [:]
+            for row in 0..<found.rowCount {
+                let session = Self.session(found, row)
+                sessions[session.id] = session
+            }
+            if let missing = unique.first(where: { sessions[$0] == nil }) { throw StoreError.notFound("no session \(missing)") }
+            let live = unique.compactMap { sessions[$0] }.filter { $0.state(at: audit.at) == .active }
+            guard !live.isEmpty else { return 0 }
+            try db.query(
+                "UPDATE sessions SET revoked_at = $1, revoke_reason = $2, revoked_by = $3 WHERE id = ANY($4::text[])",
+                [.double(audit.at), .text(audit.reason), .text(audit.actor), PGValue.array(live.map { .text($0.id) })])
+            try insertRevocations(db, kind: .session, targets: live.map(\.id), at: audit.at, expiresAt: lifetimes.horizon(after: audit.at))
+            if auditEach {
+                for session in live {
                     try insertAudit(
                         db,
                         AuditEntry(
-                            at: audit.at, actor: audit.actor, action: .sessionRevoke, target: id, reason: audit.reason, detail: "user \(session.user)"))
+                            at: audit.at, actor: audit.actor, action: .sessionRevoke, target: session.id, reason: audit.reason,
+                            detail: "user \(session.user)"))
                 }
-                revoked += 1
             }
-            return revoked
+            return live.count
         }
     }
 

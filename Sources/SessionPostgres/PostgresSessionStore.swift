@@ -85,12 +85,21 @@ public final class PostgresSessionStore: SessionStore, @unchecked Sendable {
     /// Appends a feed event. The feed lock is held until the transaction ends, so no other
     /// writer takes a sequence number before this one is committed (or rolled back).
     func insertRevocation(_ db: PGConnection, kind: RevocationKind, target: String, at: Double, expiresAt: Double) throws {
+        try insertRevocations(db, kind: kind, targets: [target], at: at, expiresAt: expiresAt)
+    }
+
+    /// Appends one feed event per target, in the targets' order, with one statement and one
+    /// notification (of the last sequence number).
+    func insertRevocations(_ db: PGConnection, kind: RevocationKind, targets: [String], at: Double, expiresAt: Double) throws {
+        guard !targets.isEmpty else { return }
         try db.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.feedLock)])
-        let seq = try db.query(
-            "INSERT INTO revocations (kind, target, at, expires_at) VALUES ($1, $2, $3, $4) RETURNING seq",
-            [.text(kind.rawValue), .text(target), .double(at), .double(expiresAt)]
-        ).int64(0, 0)
-        try db.query("SELECT pg_notify($1, $2)", [.text(PostgresSchema.feedChannel), .text(String(seq))])
+        let result = try db.query(
+            """
+            INSERT INTO revocations (kind, target, at, expires_at)
+            SELECT $1, v.target, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS v(target, n) ORDER BY v.n RETURNING seq
+            """, [.text(kind.rawValue), PGValue.array(targets.map { .text($0) }), .double(at), .double(expiresAt)])
+        let last = (0..<result.rowCount).map { result.int64($0, 0) }.max() ?? 0
+        try db.query("SELECT pg_notify($1, $2)", [.text(PostgresSchema.feedChannel), .text(String(last))])
     }
 
     public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
