@@ -67,14 +67,18 @@ extension ConsoleState {
             mode = .normal
             return []
         case .tab:
-            if text.hasPrefix("view ") {
-                // Complete a saved view's name.
-                let typed = String(text.dropFirst(5))
-                let names = savedViews.map(\.name).filter { $0.hasPrefix(typed) }
+            // Complete a saved view's name, or a user's among the sessions on screen.
+            for (command, known, what) in [
+                ("view ", savedViews.map(\.name), "saved view"), ("user ", Array(Set(rows.map(\.user))).sorted(), "user on screen"),
+            ] where text.hasPrefix(command) {
+                let typed = String(text.dropFirst(command.count))
+                let names = known.filter { $0.lowercased().hasPrefix(typed.lowercased()) }
                 if names.count == 1 {
-                    mode = .command("view " + names[0])
+                    mode = .command(command + names[0])
+                } else if let common = Self.commonPrefix(names), common.count > typed.count {
+                    mode = .command(command + common)
                 } else {
-                    status = (names.isEmpty ? "no saved view starts with \"\(typed)\"" : names.joined(separator: "  "), names.isEmpty)
+                    status = (names.isEmpty ? "no \(what) starts with \"\(typed)\"" : names.joined(separator: "  "), names.isEmpty)
                 }
                 return []
             }
@@ -92,6 +96,15 @@ extension ConsoleState {
             if let next = edit(text, key) { mode = .command(next) }
             return []
         }
+    }
+
+    /// The longest prefix every name shares (nil for none).
+    static func commonPrefix(_ names: [String]) -> String? {
+        guard var prefix = names.first else { return nil }
+        for name in names.dropFirst() {
+            while !name.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
     }
 
     mutating func runCommand(_ command: String) -> [ConsoleEffect] {

@@ -81,6 +81,13 @@ struct UserViewTests {
         #expect(f.app.state.status?.text == "no user nobody" && f.app.state.userOverview?.name == "carol.kim")
         f.key(.character(":")); f.type("user"); f.key(.enter)
         #expect(f.app.state.status?.text.hasPrefix("usage: :user NAME") == true)
+        // Tab completes a user on screen; several share a prefix: it lists them.
+        f.key(.character(":")); f.type("sessions"); f.key(.enter)
+        f.key(.character(":")); f.type("user Bo"); f.key(.tab)
+        #expect(f.app.state.mode == .command("user bob.smith"))
+        f.key(.escape)
+        f.key(.character(":")); f.type("user zz"); f.key(.tab)
+        #expect(f.app.state.status?.text == "no user on screen starts with \"zz\"")
     }
 
     @Test("read-only: the user view shows everything and offers no act")
