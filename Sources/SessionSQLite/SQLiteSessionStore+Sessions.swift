@@ -213,8 +213,6 @@ extension SQLiteSessionStore {
     /// Fewer rows than this match a prefix: search its index and sort the matches.
     static let rareBound = 2000
 
-    /// True when fewer than `rareBound` sessions have `column` starting with the pattern
-    /// (counted on the column's NOCASE index, stopping at the bound).
     /// SQL for `query.conditions` and `query.timeBounds`: each a clause whose column is
     /// written `+column` (kept off its index unless the caller finds the term rare) and its
     /// values.

@@ -6,17 +6,17 @@ import SessionCore
 /// guarantee of the protocol (one lock makes each call atomic) but nothing survives the
 /// process.
 public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
-    // All state is touched only while `lock` is held.
+    // All state is touched only while `lock` is held (`locked`), here and in the extensions.
     private let lock = NSLock()
-    private var users: [String: UserRecord] = [:]
-    private var sessionsByID: [String: SessionRecord] = [:]
-    private var tokens: [[UInt8]: RefreshTokenRecord] = [:]
-    private var tokenOrder: [String: [[UInt8]]] = [:]
-    private var keys: [SigningKeyRecord] = []
-    private var revocationLog: [RevocationEvent] = []
-    private var audit: [AuditEntry] = []
-    private var clientsByID: [String: ClientRecord] = [:]
-    private var nextSequence: Int64 = 1
+    var users: [String: UserRecord] = [:]
+    var sessionsByID: [String: SessionRecord] = [:]
+    var tokens: [[UInt8]: RefreshTokenRecord] = [:]
+    var tokenOrder: [String: [[UInt8]]] = [:]
+    var keys: [SigningKeyRecord] = []
+    var revocationLog: [RevocationEvent] = []
+    var audit: [AuditEntry] = []
+    var clientsByID: [String: ClientRecord] = [:]
+    var nextSequence: Int64 = 1
     private var loginAttempts: [LoginAttempt] = []
     private var nextLoginAttempt: Int64 = 1
     private var verifierRecords: [String: VerifierRecord] = [:]
@@ -24,7 +24,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
 
     public init(lifetimes: TokenLifetimes = TokenLifetimes()) { self.lifetimes = lifetimes }
 
-    private func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()
@@ -345,7 +345,7 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
         try locked { keys.sorted { ($0.createdAt, $1.kid) > ($1.createdAt, $0.kid) } }
     }
 
-    private func insert(_ key: SigningKeyRecord) throws(StoreError) {
+    func insert(_ key: SigningKeyRecord) throws(StoreError) {
         guard !keys.contains(where: { $0.kid == key.kid }) else { throw .refused("a signing key with kid \(key.kid) already exists") }
         keys.append(key)
     }
@@ -378,61 +378,6 @@ public final class InMemorySessionStore: SessionStore, @unchecked Sendable {
             revocationLog.removeAll { RevocationRetention.mayDrop($0, at: now) }
             return count - revocationLog.count
         }
-    }
-
-    // MARK: Transfer (TransferableStore)
-
-    public func counts() throws(StoreError) -> StoreCounts {
-        try locked {
-            var counts = StoreCounts()
-            counts.users = users.count
-            counts.sessions = sessionsByID.count
-            counts.refreshTokens = tokens.count
-            counts.clients = clientsByID.count
-            counts.signingKeys = keys.count
-            counts.revocations = revocationLog.count
-            counts.auditEntries = audit.count
-            return counts
-        }
-    }
-
-    public func exportUsers() throws(StoreError) -> [UserRecord] {
-        try locked { users.values.sorted { $0.name < $1.name } }
-    }
-
-    public func exportSessions(after id: String?, limit: Int) throws(StoreError) -> [ImportedSession] {
-        try locked {
-            sessionsByID.keys.filter { $0 > (id ?? "") }.sorted().prefix(limit).map { id in
-                ImportedSession(session: sessionsByID[id]!, family: (tokenOrder[id] ?? []).compactMap { tokens[$0] })
-            }
-        }
-    }
-
-    public func exportAudit(after id: Int64, limit: Int) throws(StoreError) -> [AuditEntry] {
-        try locked { Array(audit.filter { $0.id > id }.prefix(limit)) }
-    }
-
-    public func importUsers(_ imported: [UserRecord]) throws(StoreError) {
-        try locked { for user in imported { users[user.name.lowercased()] = user } }
-    }
-
-    public func importClients(_ imported: [ClientRecord]) throws(StoreError) {
-        try locked { for client in imported { clientsByID[client.id] = client } }
-    }
-
-    public func importSigningKeys(_ imported: [SigningKeyRecord]) throws(StoreError) {
-        try locked { () throws(StoreError) in for key in imported { try insert(key) } }
-    }
-
-    public func importRevocations(_ events: [RevocationEvent]) throws(StoreError) {
-        try locked {
-            revocationLog += events
-            nextSequence = max(nextSequence, (events.map(\.sequence).max() ?? 0) + 1)
-        }
-    }
-
-    public func importAudit(_ entries: [AuditEntry]) throws(StoreError) {
-        try locked { audit += entries }
     }
 
     // MARK: Revocation and audit

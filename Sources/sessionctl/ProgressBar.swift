@@ -31,7 +31,8 @@ final class ProgressReporter {
     private let start = SystemClock.now()
     private let interactive = isatty(2) != 0
     private var lastLabel = ""
-    private var lastTenth = -1
+    /// The last tenth (of a bar) or ten-thousand (of a count) printed, when not on a terminal.
+    private var lastBucket = -1
 
     /// Reports `done` of `total` for `label`.
     func report(_ label: String, done: Int, total: Int) {
@@ -42,8 +43,8 @@ final class ProgressReporter {
             FileHandle.standardError.write(Data(("\r" + line).utf8))
         } else {
             let tenth = total == 0 ? 10 : done * 10 / max(total, 1)
-            if label != lastLabel || tenth != lastTenth { printError(line) }
-            lastTenth = tenth
+            if label != lastLabel || tenth != lastBucket { printError(line) }
+            lastBucket = tenth
         }
         lastLabel = label
     }
@@ -55,9 +56,9 @@ final class ProgressReporter {
         let line = "\(label): \(done) so far  \(seconds)s"
         if interactive {
             FileHandle.standardError.write(Data(("\r" + line).utf8))
-        } else if label != lastLabel || done / 10_000 != lastTenth {
+        } else if label != lastLabel || done / 10_000 != lastBucket {
             printError(line)
-            lastTenth = done / 10_000
+            lastBucket = done / 10_000
         }
         lastLabel = label
     }
